@@ -200,8 +200,8 @@ func (s *Service) Login(ctx context.Context, name, pin string) (*Session, error)
 		active        bool
 		canonicalName string
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT id,name,role,pin_hash,failed_attempts,locked_until,active FROM clerks WHERE name = ? COLLATE NOCASE`,
-		strings.TrimSpace(name)).Scan(&id, &canonicalName, &role, &hash, &failed, &lockedUntil, &active)
+	err := s.db.R.QueryRowContext(ctx, `SELECT id,name,role,pin_hash,failed_attempts,locked_until,active FROM clerks WHERE name = ?`,
+		s.canonicalClerkName(ctx, name)).Scan(&id, &canonicalName, &role, &hash, &failed, &lockedUntil, &active)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.New(ErrUnknownClerk, "Name", name)
 	}
@@ -326,4 +326,20 @@ func (s *Service) clerkRole(ctx context.Context, id int64) (Role, error) {
 		return "", errs.New(ErrUnknownClerk, "Name", fmt.Sprint(id))
 	}
 	return role, nil
+}
+
+// canonicalClerkName matches a typed name case-insensitively in any
+// script (SQLite's NOCASE folds only ASCII, and names here are Cyrillic).
+func (s *Service) canonicalClerkName(ctx context.Context, name string) string {
+	name = strings.Join(strings.Fields(name), " ")
+	clerks, err := s.Clerks(ctx)
+	if err != nil {
+		return name
+	}
+	for _, c := range clerks {
+		if strings.EqualFold(c.Name, name) {
+			return c.Name
+		}
+	}
+	return name
 }

@@ -53,4 +53,6 @@ var (
 	ErrNotInBox     = errs.Register("returns.not_in_box")      // Track, Box
 	ErrInventory    = errs.Register("inventory.not_started")   // -
 	ErrInvNoCell    = errs.Register("inventory.no_cell")       // -
+	ErrBoxMixed     = errs.Register("returns.mixed_partners")  // Box, Partner, BoxPartner
+	ErrActUnknown   = errs.Register("returns.act_unknown")     // Act
 )
