@@ -354,10 +354,12 @@ func (t *txn) inventorySightings(invID int64) ([]sighting, error) {
 	return out, rows.Err()
 }
 
-// ApplyMisplaced records every misplaced parcel of an inventory in the
-// cell it was found in (manager). The shelf is the truth, so a full or
-// inactive cell does not stop it; parcels whose records changed since the
-// scan (moved, issued) are compared as they are now.
+// ApplyMisplaced records misplaced parcels of an inventory in the cells
+// they were found in (manager) and returns how many it moved. Records are
+// compared as they are now, so a parcel moved or issued since the scan is
+// left alone. A cell that is inactive or full keeps its records: passes
+// repeat while moves free room, and what cannot move stays misplaced for
+// the clerk to sort out by hand.
 func (s *Service) ApplyMisplaced(ctx context.Context, sess *Session, invID int64) (int, error) {
 	if err := sess.require(RoleManager); err != nil {
 		return 0, err
@@ -373,20 +375,40 @@ func (s *Service) ApplyMisplaced(ctx context.Context, sess *Session, invID int64
 		if err != nil {
 			return err
 		}
-		for _, m := range rep.Misplaced {
-			target, err := t.cellByLabel(m.FoundIn)
-			if err != nil {
-				return err
+		pending := rep.Misplaced
+		for moved := true; moved && len(pending) > 0; {
+			moved = false
+			var left []MisplacedParcel
+			for _, m := range pending {
+				ok, err := t.applyMisplaced(m, invID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					left = append(left, m)
+					continue
+				}
+				moved = true
+				n++
 			}
-			if err := t.moveParcel(m.Parcel, target, map[string]any{"inventory": invID}); err != nil {
-				return err
-			}
+			pending = left
 		}
-		n = len(rep.Misplaced)
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("apply inventory %d: %w", invID, err)
 	}
 	return n, nil
+}
+
+// applyMisplaced moves one parcel where it was found if that cell takes it.
+func (t *txn) applyMisplaced(m MisplacedParcel, invID int64) (bool, error) {
+	target, err := t.cellByLabel(m.FoundIn)
+	if err != nil {
+		return false, err
+	}
+	if !target.Active || target.Occupied >= target.Capacity {
+		return false, nil
+	}
+	return true, t.moveParcel(m.Parcel, target, map[string]any{"inventory": invID})
 }
