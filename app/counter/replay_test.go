@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"smartpoint/app/store"
 )
@@ -194,18 +195,18 @@ func replayEvents(ctx context.Context, tx *sql.Tx) (map[string]*replayed, []stri
 		if err := rows.Scan(&seq, &kind, &entity, &body); err != nil {
 			return state, append(out, "events: "+err.Error())
 		}
-		if err := applyEvent(state, kind, entity, body); err != nil {
+		if err := replayApply(state, kind, entity, body); err != nil {
 			out = append(out, fmt.Sprintf("event #%d %s %s %s: %v", seq, kind, entity, body, err))
 		}
 	}
 	return state, out
 }
 
-// payload reads the keys of one event body; a missing key the replay
+// replayPayload reads the keys of one event body; a missing key the replay
 // needs is an error (the event would not be enough to rebuild the state).
-type payload map[string]any
+type replayPayload map[string]any
 
-func (p payload) str(key string) (string, error) {
+func (p replayPayload) str(key string) (string, error) {
 	v, ok := p[key]
 	if !ok || v == nil {
 		return "", fmt.Errorf("payload has no %q", key)
@@ -219,7 +220,7 @@ func (p payload) str(key string) (string, error) {
 	return "", fmt.Errorf("payload %q is %T", key, v)
 }
 
-func (p payload) flag(key string) (bool, error) {
+func (p replayPayload) flag(key string) (bool, error) {
 	v, ok := p[key].(bool)
 	if !ok {
 		return false, fmt.Errorf("payload has no boolean %q", key)
@@ -227,15 +228,15 @@ func (p payload) flag(key string) (bool, error) {
 	return v, nil
 }
 
-func applyEvent(state map[string]*replayed, kind, entity, body string) error {
+func replayApply(state map[string]*replayed, kind, entity, body string) error {
 	if !strings.HasPrefix(kind, "parcel.") || !strings.HasPrefix(entity, "parcel:") {
 		return fmt.Errorf("parcel event on a non-parcel entity or vice versa")
 	}
-	var p payload
+	var p replayPayload
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		return fmt.Errorf("payload: %w", err)
 	}
-	if err := checkEntity(p, entity, kind == EvParcelAccepted); err != nil {
+	if err := replayEntity(p, entity, kind == EvParcelAccepted); err != nil {
 		return err
 	}
 	if kind == EvParcelAccepted {
@@ -311,7 +312,7 @@ func applyEvent(state map[string]*replayed, kind, entity, body string) error {
 		if err := from(StatusBoxed); err != nil {
 			return err
 		}
-		if err := sameBox(p, r); err != nil {
+		if err := replaySameBox(p, r); err != nil {
 			return err
 		}
 		cell, err := p.str("cell")
@@ -323,7 +324,7 @@ func applyEvent(state map[string]*replayed, kind, entity, body string) error {
 		if err := from(StatusBoxed); err != nil {
 			return err
 		}
-		if err := sameBox(p, r); err != nil {
+		if err := replaySameBox(p, r); err != nil {
 			return err
 		}
 		act, err := p.str("act")
@@ -337,7 +338,7 @@ func applyEvent(state map[string]*replayed, kind, entity, body string) error {
 	return nil
 }
 
-func replayAccepted(state map[string]*replayed, entity string, p payload) error {
+func replayAccepted(state map[string]*replayed, entity string, p replayPayload) error {
 	if prev, ok := state[entity]; ok {
 		return fmt.Errorf("accepted again (replayed status %s)", prev.Status)
 	}
@@ -357,9 +358,9 @@ func replayAccepted(state map[string]*replayed, entity string, p payload) error 
 	return nil
 }
 
-// checkEntity checks that partner and track in the payload (required on
+// replayEntity checks that partner and track in the payload (required on
 // parcel.accepted) name the event's entity.
-func checkEntity(p payload, entity string, required bool) error {
+func replayEntity(p replayPayload, entity string, required bool) error {
 	_, hasPartner := p["partner"]
 	_, hasTrack := p["track"]
 	if !required && !hasPartner && !hasTrack {
@@ -379,7 +380,7 @@ func checkEntity(p payload, entity string, required bool) error {
 	return nil
 }
 
-func sameBox(p payload, r *replayed) error {
+func replaySameBox(p replayPayload, r *replayed) error {
 	box, err := p.str("box")
 	if err != nil {
 		return err
@@ -421,6 +422,40 @@ func TestReplayMatchesState(t *testing.T) {
 	must[HandoverResult](t)(e.s.Issue(e.ctx, e.owner, req))
 	checkInvariants(t, e.s)
 
+	// The rest of a parcel's life: moved, expired, boxed, unboxed, returned.
+	must[Parcel](t)(e.s.MoveParcel(e.ctx, e.owner, s10(3, "KG"), "CELL-B-2-05"))
+	checkInvariants(t, e.s)
+	e.clock.Advance(31 * 24 * time.Hour)
+	if n := must[int](t)(e.s.ExpireOverdue(e.ctx, e.owner)); n != 2 {
+		t.Fatalf("expired %d parcels, want 2", n)
+	}
+	checkInvariants(t, e.s)
+	box := must[ReturnBox](t)(e.s.OpenReturnBox(e.ctx, e.owner, "kgpost"))
+	for _, i := range []int{2, 3, 9} {
+		must[Parcel](t)(e.s.AddToReturnBox(e.ctx, e.owner, box.Label(), s10(i, "KG")))
+		checkInvariants(t, e.s)
+	}
+	must[Parcel](t)(e.s.RemoveFromReturnBox(e.ctx, e.owner, box.Number, s10(9, "KG")))
+	checkInvariants(t, e.s)
+	must[ReturnAct](t)(e.s.HandOverReturns(e.ctx, e.owner, []string{box.Number}, "Курьер"))
+	checkInvariants(t, e.s)
+
+	// Every parcel event kind went through the replay above.
+	var kinds []string
+	rows := must[*sql.Rows](t)(e.db.R.Query(`SELECT DISTINCT kind FROM events WHERE kind LIKE 'parcel.%'`))
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		kinds = append(kinds, k)
+	}
+	rows.Close()
+	for _, k := range []string{EvParcelAccepted, EvParcelDuplicate, EvParcelIssued, EvParcelRefused, EvParcelExpired,
+		EvParcelMoved, EvParcelBoxed, EvParcelUnboxed, EvParcelReturned} {
+		if !slices.Contains(kinds, k) {
+			t.Errorf("the replay test never produced %s (got %v)", k, kinds)
+		}
+	}
+
 	// Break the state behind the log's back: each must be caught.
 	for _, c := range []struct{ name, sql string }{
 		{"occupied drift", `UPDATE cells SET occupied = occupied + 1 WHERE id = (SELECT min(id) FROM cells)`},
@@ -437,7 +472,7 @@ func TestReplayMatchesState(t *testing.T) {
 			if _, err := e2.db.W.Exec(c.sql); err != nil {
 				t.Fatal(err)
 			}
-			rec := &recorder{TB: t}
+			rec := &invRecorder{TB: t}
 			func() {
 				defer func() { recover() }()
 				checkInvariants(rec, e2.s)
@@ -450,16 +485,16 @@ func TestReplayMatchesState(t *testing.T) {
 	}
 }
 
-// recorder is a testing.TB that records a failure instead of failing, to
+// invRecorder is a testing.TB that records a failure instead of failing, to
 // test the checker itself.
-type recorder struct {
+type invRecorder struct {
 	testing.TB
 	failed bool
 	msg    string
 }
 
-func (r *recorder) Helper() {}
-func (r *recorder) Fatalf(format string, args ...any) {
+func (r *invRecorder) Helper() {}
+func (r *invRecorder) Fatalf(format string, args ...any) {
 	r.failed, r.msg = true, fmt.Sprintf(format, args...)
 	panic(r)
 }

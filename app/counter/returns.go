@@ -92,7 +92,7 @@ func (t *txn) expire(p Parcel) error {
 
 // ReturnCandidates lists what should go back to a partner ("" = all):
 // parcels already to_return and stored ones past their deadline, oldest
-// first.
+// first, with phones masked.
 func (s *Service) ReturnCandidates(ctx context.Context, partner string) ([]Parcel, error) {
 	partner = strings.ToLower(strings.TrimSpace(partner))
 	ps, err := queryParcels(ctx, s.db.R, `WHERE (p.status='to_return' OR (p.status='stored' AND p.deadline_at < ?))
@@ -100,7 +100,7 @@ func (s *Service) ReturnCandidates(ctx context.Context, partner string) ([]Parce
 	if err != nil {
 		return nil, fmt.Errorf("return candidates: %w", err)
 	}
-	return ps, nil
+	return MaskParcels(ps), nil
 }
 
 // OpenReturnBox starts a new box for one partner's returns.
@@ -325,13 +325,14 @@ func (s *Service) ReturnBoxes(ctx context.Context, status string) ([]ReturnBox, 
 }
 
 // ReturnBoxParcels lists what a box holds (or held, once handed), in the
-// order it was packed.
+// order it was packed, with phones masked.
 func (s *Service) ReturnBoxParcels(ctx context.Context, box string) ([]Parcel, error) {
 	b, err := loadReturnBox(ctx, s.db.R, s.boxNumber(box))
 	if err != nil {
 		return nil, err
 	}
-	return queryParcels(ctx, s.db.R, `WHERE p.return_box_id = ? ORDER BY p.updated_at, p.id`, b.ID)
+	ps, err := queryParcels(ctx, s.db.R, `WHERE p.return_box_id = ? ORDER BY p.updated_at, p.id`, b.ID)
+	return MaskParcels(ps), err
 }
 
 // HandOverReturns gives boxes of one partner to its courier under a new
@@ -468,6 +469,7 @@ func loadReturnAct(ctx context.Context, q returnsReader, number string) (ReturnA
 	for _, b := range bs {
 		act.Boxes = append(act.Boxes, b.Number)
 	}
-	act.Parcels, err = queryParcels(ctx, q, `WHERE p.return_act_id = ? ORDER BY b.number, p.track`, id)
+	ps, err := queryParcels(ctx, q, `WHERE p.return_act_id = ? ORDER BY b.number, p.track`, id)
+	act.Parcels = MaskParcels(ps) // the act goes to the courier: no customers' phones
 	return act, err
 }

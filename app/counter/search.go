@@ -41,10 +41,21 @@ var searchWhere = map[string]string{
 	SearchOrder:      `p.order_no = ? AND p.order_no <> ''`,
 	SearchPhone:      `p.recipient_phone = ? AND p.recipient_phone <> ''`,
 	SearchPhoneLast4: `substr(p.recipient_phone, -4) = ? AND p.recipient_phone <> ''`,
-	SearchName:       `p.name_norm >= ? AND p.name_norm < ? AND p.name_norm <> ''`,
+	SearchName:       searchNameWhere,
 	SearchCell:       `p.cell_id = (SELECT id FROM cells WHERE label = ?)`,
 	SearchReturnBox:  `p.return_box_id = (SELECT id FROM return_boxes WHERE number = ?)`,
 }
+
+// searchNameWhere takes a name prefix range twice. A short prefix ("ив")
+// can match a hundred thousand parcels, and sorting them all takes a
+// second; so it reads at most 2,000 of them from parcels_name, plus every
+// match on the shelves (parcels_onhand holds only those, a few thousand):
+// whoever stands at the counter is found, and a longer prefix narrows the
+// rest.
+const searchNameWhere = `p.id IN (
+	SELECT id FROM (SELECT id FROM parcels WHERE name_norm >= ? AND name_norm < ? AND name_norm <> '' LIMIT 2000)
+	UNION SELECT id FROM parcels AS shelf INDEXED BY parcels_onhand
+		WHERE shelf.status IN ('stored','to_return') AND shelf.name_norm >= ? AND shelf.name_norm < ?)`
 
 // searchOrder puts the parcels on the shelves first, then the newest.
 const searchOrder = ` ORDER BY p.status IN ('stored','to_return') DESC, p.updated_at DESC, p.id DESC LIMIT ?`
@@ -115,7 +126,8 @@ func (s *Service) searchCascade(ctx context.Context, out *SearchResult, query st
 		}
 	}
 	if prefix, ok := namePrefix(query); ok {
-		if err := s.searchBy(ctx, out, SearchName, limit, prefix, prefix+"\uffff"); err != nil || len(out.Parcels) > 0 {
+		end := prefix + "\uffff"
+		if err := s.searchBy(ctx, out, SearchName, limit, prefix, end, prefix, end); err != nil || len(out.Parcels) > 0 {
 			return err
 		}
 	}

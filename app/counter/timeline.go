@@ -123,7 +123,7 @@ func (s *Service) manifestEntries(ctx context.Context, id int64, parcelEvents []
 	}
 	var out []TimelineEntry
 	for _, e := range logged {
-		if e.Kind != EvManifestImported || len(parcelEvents) > 0 && e.Seq > parcelEvents[0].Seq {
+		if e.Kind != EvManifestImported || (len(parcelEvents) > 0 && e.Seq > parcelEvents[0].Seq) {
 			continue
 		}
 		entry := entryOf(e, names)

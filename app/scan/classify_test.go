@@ -17,7 +17,7 @@ func TestClassifyDefaultPartners(t *testing.T) {
 		{"12345678*1234", KindPickupCode, "ozon"},
 		{"87654321-0001", KindOrder, "ozon"},
 		{"87654321-0001-1", KindOrder, "ozon"},
-		{"ii1234567890", KindParcel, "ozon"},
+		{"II1234567890", KindParcel, "ozon"},
 		{"LO-123456789", KindParcel, "yandex"},
 		{"123456789", KindOrder, "yandex"},
 		{"1234567890", KindParcel, "cdek"},
@@ -41,6 +41,8 @@ func TestClassifyDefaultPartners(t *testing.T) {
 	} {
 		check(t, c, tc.code, want{kind: tc.kind, code: tc.code, partner: tc.partner})
 	}
+	// A label typed with Caps Lock off must match the upper-case manifest row.
+	check(t, c, "ii1234567890", want{kind: KindParcel, code: "II1234567890", partner: "ozon"})
 }
 
 // Every partner of the file must be reachable by at least one code above.
@@ -124,7 +126,7 @@ func TestClassifyRussianLayout(t *testing.T) {
 	// Same with Caps Lock off: layout fix, then upper-casing.
 	check(t, c, "кф123456785кг\r\n", want{kind: KindParcel, code: "RA123456785RU", partner: "russianpost", fixed: true})
 	check(t, c, "КЗ876543216ЛП", want{kind: KindParcel, code: "RP876543216KG", partner: "kgpost", fixed: true})
-	check(t, c, "шш1234567890", want{kind: KindParcel, code: "ii1234567890", partner: "ozon", fixed: true})
+	check(t, c, "шш1234567890", want{kind: KindParcel, code: "II1234567890", partner: "ozon", fixed: true})
 	check(t, c, "!гЛУеЙЯМч", want{kind: KindParcel, code: "!uKEtQZVx", partner: "wb", fixed: true})
 	// Our own labels: ':' is Shift+ж, so SPC1:C: arrives as ЫЗС1ЖСЖ.
 	check(t, c, "ЫЗС1ЖСЖф1и2", want{kind: KindCustomerQR, code: "SPC1:C:a1b2", value: "a1b2", fixed: true})
