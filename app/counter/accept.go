@@ -325,6 +325,13 @@ func (s *Service) CloseDelivery(ctx context.Context, sess *Session, id int64) (D
 	}
 	var out Discrepancies
 	err := s.tx(ctx, sess, func(t *txn) error {
+		if id == 0 {
+			// The shift's current delivery; closing "nothing" is an error, not an empty act.
+			if err := t.QueryRow(`SELECT id FROM deliveries WHERE shift_id=? AND closed_at IS NULL ORDER BY id DESC LIMIT 1`,
+				t.sess.shiftID).Scan(&id); err != nil {
+				return errs.New(ErrDelivery, "ID", 0)
+			}
+		}
 		d, err := t.deliveryFor(ctx, id)
 		if err != nil {
 			return err

@@ -188,12 +188,6 @@ func (t *txn) cellByLabel(label string) (Cell, error) {
 	return c, nil
 }
 
-func (t *txn) cellLabel(id int64) string {
-	var label string
-	t.QueryRow(`SELECT label FROM cells WHERE id=?`, id).Scan(&label)
-	return label
-}
-
 // pickCell chooses where a parcel goes: the cell already holding the same
 // recipient's parcels if it has room, else the smallest fitting size, the
 // emptiest cell first (so each customer tends to get a cell of their own).

@@ -81,13 +81,14 @@ var propOps = []propOp{
 	{2, (*propRun).opAcceptDuplicate},
 	{7, (*propRun).opIssue},
 	{3, (*propRun).opClock},
-	{2, (*propRun).opExpire},
+	{2, (*propRun).opClockEdge},
+	{3, (*propRun).opExpire},
 	{3, (*propRun).opMove},
 	{1, (*propRun).opSaveCell},
 	{2, (*propRun).opOpenBox},
-	{5, (*propRun).opAddToBox},
+	{6, (*propRun).opAddToBox},
 	{2, (*propRun).opRemoveFromBox},
-	{2, (*propRun).opHandOver},
+	{3, (*propRun).opHandOver},
 	{1, (*propRun).opCloseDelivery},
 	{4, (*propRun).opIllegal},
 }
@@ -126,7 +127,7 @@ func (r *propRun) step(n int) {
 		if errs.CodeOf(err) == "" {
 			t.Fatalf("step %d %s: not a domain error (an internal error reached the clerk): %v", n, what, err)
 		}
-		if diff := diffSnapshots(before, r.snapshot()); diff != "" {
+		if diff := propDiff(before, r.snapshot()); diff != "" {
 			t.Fatalf("step %d %s failed with %v but changed the database:\n%s", n, what, err, diff)
 		}
 	}
@@ -154,7 +155,12 @@ func (r *propRun) newTrack(partner string) string {
 
 func (r *propRun) parcels(where string, args ...any) []Parcel {
 	r.t.Helper()
-	ps, err := queryParcels(r.e.ctx, r.e.s.db.R, "WHERE "+where+" ORDER BY p.id", args...)
+	return r.parcelsBy("WHERE "+where+" ORDER BY p.id", args...)
+}
+
+func (r *propRun) parcelsBy(clause string, args ...any) []Parcel {
+	r.t.Helper()
+	ps, err := queryParcels(r.e.ctx, r.e.s.db.R, clause, args...)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -170,7 +176,7 @@ func (r *propRun) parcelByID(id int64) Parcel {
 	return p
 }
 
-func pickOf[T any](rng *rand.Rand, xs []T) (T, bool) {
+func propPick[T any](rng *rand.Rand, xs []T) (T, bool) {
 	var zero T
 	if len(xs) == 0 {
 		return zero, false
@@ -189,8 +195,8 @@ func (r *propRun) allow(what string, err error, allowed ...errs.Code) {
 	}
 }
 
-// stateCodes are the errors that explain a parcel's state.
-var stateCodes = []errs.Code{ErrIssued, ErrReturned, ErrBoxed, ErrNotArrived, ErrToReturn, ErrNotOnHand}
+// propStateCodes are the errors that explain a parcel's state.
+var propStateCodes = []errs.Code{ErrIssued, ErrReturned, ErrBoxed, ErrNotArrived, ErrToReturn, ErrNotOnHand}
 
 func (r *propRun) opImport() (string, error) {
 	partner := propPartners[r.rng.IntN(len(propPartners))]
@@ -198,7 +204,7 @@ func (r *propRun) opImport() (string, error) {
 	csv.WriteString("track,name,phone,cod,size\n")
 	n := 1 + r.rng.IntN(4)
 	tracks := make([]string, 0, n)
-	if old, ok := pickOf(r.rng, r.parcels("pa.code = ?", partner)); ok && r.chance(1, 3) {
+	if old, ok := propPick(r.rng, r.parcels("pa.code = ?", partner)); ok && r.chance(1, 3) {
 		tracks = append(tracks, old.Track) // a corrected or repeated row
 	}
 	for len(tracks) < n {
@@ -232,7 +238,7 @@ func (r *propRun) acceptOptions() AcceptOptions {
 }
 
 func (r *propRun) opAcceptExpected() (string, error) {
-	p, ok := pickOf(r.rng, r.parcels("p.status = 'expected'"))
+	p, ok := propPick(r.rng, r.parcels("p.status = 'expected'"))
 	if !ok {
 		return r.opAcceptUnexpected()
 	}
@@ -276,7 +282,7 @@ func (r *propRun) opAcceptUnexpected() (string, error) {
 // opAcceptDuplicate scans a parcel already on the shelves: nothing but the
 // log may change.
 func (r *propRun) opAcceptDuplicate() (string, error) {
-	p, ok := pickOf(r.rng, r.parcels("p.status IN ('stored','to_return')"))
+	p, ok := propPick(r.rng, r.parcels("p.status IN ('stored','to_return')"))
 	if !ok {
 		return r.opAcceptUnexpected()
 	}
@@ -291,7 +297,7 @@ func (r *propRun) opAcceptDuplicate() (string, error) {
 		after := r.snapshot()
 		for _, table := range []string{"parcels", "cells"} {
 			if before[table] != after[table] {
-				r.t.Fatalf("%s changed %s:\n%s", what, table, diffSnapshots(map[string]string{table: before[table]}, map[string]string{table: after[table]}))
+				r.t.Fatalf("%s changed %s:\n%s", what, table, propDiff(map[string]string{table: before[table]}, map[string]string{table: after[table]}))
 			}
 		}
 	}
@@ -301,7 +307,7 @@ func (r *propRun) opAcceptDuplicate() (string, error) {
 // opIssue serves a customer: finds their parcels by track or phone, issues
 // some, refuses some, pays exactly (or, now and then, not).
 func (r *propRun) opIssue() (string, error) {
-	p, ok := pickOf(r.rng, r.parcels("p.status = 'stored'"))
+	p, ok := propPick(r.rng, r.parcels("p.status = 'stored'"))
 	if !ok {
 		return r.opAcceptExpected()
 	}
@@ -389,6 +395,22 @@ func (r *propRun) opClock() (string, error) {
 	return "clock +" + d.String(), nil
 }
 
+// opClockEdge moves the clock to just before, at or just after the next
+// storage deadline: where off-by-one expiry bugs live.
+func (r *propRun) opClockEdge() (string, error) {
+	now := r.e.clock.Now()
+	next := r.parcelsBy("WHERE p.status = 'stored' AND p.deadline_at > ? ORDER BY p.deadline_at LIMIT 1", ms(now))
+	if len(next) == 0 {
+		return r.opClock()
+	}
+	at := next[0].DeadlineAt.Add([]time.Duration{-time.Minute, 0, time.Millisecond}[r.rng.IntN(3)])
+	if !at.After(now) {
+		return r.opClock()
+	}
+	r.e.clock.Set(at)
+	return fmt.Sprintf("clock to %s (deadline of %s %s)", at.Format(time.RFC3339Nano), next[0].Track, next[0].DeadlineAt.Format(time.RFC3339)), nil
+}
+
 func (r *propRun) opExpire() (string, error) {
 	now := r.e.clock.Now()
 	overdue := r.parcels("p.status = 'stored' AND p.deadline_at < ?", ms(now))
@@ -416,7 +438,7 @@ func (r *propRun) randomCell() string {
 	if r.chance(1, 15) {
 		return "Z-9-99" // no such cell
 	}
-	c, _ := pickOf(r.rng, cells)
+	c, _ := propPick(r.rng, cells)
 	if r.chance(1, 2) {
 		return "CELL-" + c.Label // scanned from the shelf label
 	}
@@ -428,7 +450,7 @@ func (r *propRun) opMove() (string, error) {
 	if r.chance(1, 5) || len(ps) == 0 {
 		ps = r.parcels("1=1")
 	}
-	p, ok := pickOf(r.rng, ps)
+	p, ok := propPick(r.rng, ps)
 	if !ok {
 		return r.opAcceptUnexpected()
 	}
@@ -438,7 +460,7 @@ func (r *propRun) opMove() (string, error) {
 	}
 	got, err := r.e.s.MoveParcel(r.e.ctx, r.e.owner, p.Track, cell)
 	what := fmt.Sprintf("move %s (%s in %q) to %s", p.Track, p.Status, p.Cell, cell)
-	r.allow(what, err, append([]errs.Code{ErrCellUnknown, ErrCellInactive, ErrSameCell, ErrCellFull}, stateCodes...)...)
+	r.allow(what, err, append([]errs.Code{ErrCellUnknown, ErrCellInactive, ErrSameCell, ErrCellFull}, propStateCodes...)...)
 	if err == nil && (got.Status != p.Status || got.Cell == p.Cell || !strings.HasSuffix(strings.ToUpper(cell), got.Cell)) {
 		r.t.Fatalf("%s: parcel is now %s in %q", what, got.Status, got.Cell)
 	}
@@ -452,7 +474,7 @@ func (r *propRun) opSaveCell() (string, error) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	c, _ := pickOf(r.rng, cells)
+	c, _ := propPick(r.rng, cells)
 	capacity := 1 + r.rng.IntN(4)
 	active := !r.chance(1, 6)
 	err = r.e.s.SaveCell(r.e.ctx, r.e.owner, c.Label, c.Size, capacity, active)
@@ -477,7 +499,10 @@ func (r *propRun) openBoxes() []ReturnBox {
 }
 
 func (r *propRun) opOpenBox() (string, error) {
-	partner := propPartners[r.rng.IntN(len(propPartners))]
+	return r.opOpenBoxFor(propPartners[r.rng.IntN(len(propPartners))])
+}
+
+func (r *propRun) opOpenBoxFor(partner string) (string, error) {
 	b, err := r.e.s.OpenReturnBox(r.e.ctx, r.e.owner, partner)
 	r.allow("open box "+partner, err)
 	if err == nil && (b.Partner != partner || b.Status != BoxOpen || b.Parcels != 0) {
@@ -487,21 +512,26 @@ func (r *propRun) opOpenBox() (string, error) {
 }
 
 func (r *propRun) opAddToBox() (string, error) {
-	boxes, err := r.e.s.ReturnBoxes(r.e.ctx, "")
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	b, ok := pickOf(r.rng, boxes) // open ones mostly; a handed one is refused
-	if !ok {
-		return r.opOpenBox()
-	}
-	ps := r.parcels("p.status = 'to_return' AND pa.code = ?", b.Partner)
-	if r.chance(1, 3) || len(ps) == 0 {
-		ps = r.parcels("1=1")
-	}
-	p, ok := pickOf(r.rng, ps)
-	if !ok {
-		return r.opAcceptUnexpected()
+	// Mostly the normal work: a waiting return into an open box of its
+	// partner (opened on demand); else anything into any box.
+	p, ok := propPick(r.rng, r.parcels("p.status = 'to_return'"))
+	var b ReturnBox
+	if ok && r.chance(3, 4) {
+		open := slices.DeleteFunc(r.openBoxes(), func(b ReturnBox) bool { return b.Partner != p.Partner })
+		if b, ok = propPick(r.rng, open); !ok {
+			return r.opOpenBoxFor(p.Partner)
+		}
+	} else {
+		boxes, err := r.e.s.ReturnBoxes(r.e.ctx, "")
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if b, ok = propPick(r.rng, boxes); !ok {
+			return r.opOpenBox()
+		}
+		if p, ok = propPick(r.rng, r.parcels("1=1")); !ok {
+			return r.opAcceptUnexpected()
+		}
 	}
 	ref := b.Number
 	if r.chance(1, 2) {
@@ -509,7 +539,7 @@ func (r *propRun) opAddToBox() (string, error) {
 	}
 	got, err := r.e.s.AddToReturnBox(r.e.ctx, r.e.owner, ref, p.Track)
 	what := fmt.Sprintf("add %s (%s %s) to box %s (%s %s)", p.Track, p.Partner, p.Status, ref, b.Partner, b.Status)
-	r.allow(what, err, append([]errs.Code{ErrBoxHanded, ErrBoxPartner, ErrNotReturn}, stateCodes...)...)
+	r.allow(what, err, append([]errs.Code{ErrBoxHanded, ErrBoxPartner, ErrNotReturn}, propStateCodes...)...)
 	if err == nil && (got.Status != StatusBoxed || got.ReturnBox != b.Number || got.Cell != "") {
 		r.t.Fatalf("%s: parcel is now %s in box %q cell %q", what, got.Status, got.ReturnBox, got.Cell)
 	}
@@ -517,12 +547,12 @@ func (r *propRun) opAddToBox() (string, error) {
 }
 
 func (r *propRun) opRemoveFromBox() (string, error) {
-	p, ok := pickOf(r.rng, r.parcels("p.status = 'boxed'"))
+	p, ok := propPick(r.rng, r.parcels("p.status = 'boxed'"))
 	if !ok {
 		return r.opAddToBox()
 	}
 	box := p.ReturnBox
-	if b, ok := pickOf(r.rng, r.openBoxes()); ok && r.chance(1, 4) {
+	if b, ok := propPick(r.rng, r.openBoxes()); ok && r.chance(1, 4) {
 		box = b.Number // possibly the wrong box
 	}
 	got, err := r.e.s.RemoveFromReturnBox(r.e.ctx, r.e.owner, box, p.Track)
@@ -539,11 +569,21 @@ func (r *propRun) opHandOver() (string, error) {
 	if len(boxes) == 0 {
 		return r.opOpenBox()
 	}
+	// Mostly the courier takes one partner's filled boxes; else any mix
+	// (empty or of two partners: refused).
 	var numbers []string
+	first, _ := propPick(r.rng, slices.DeleteFunc(slices.Clone(boxes), func(b ReturnBox) bool { return b.Parcels == 0 }))
 	for _, b := range boxes {
-		if len(numbers) == 0 || r.chance(1, 3) {
+		if first.Number != "" && r.chance(3, 4) {
+			if b.Partner == first.Partner && b.Parcels > 0 {
+				numbers = append(numbers, b.Number)
+			}
+		} else if len(numbers) == 0 || r.chance(1, 3) {
 			numbers = append(numbers, b.Number)
 		}
+	}
+	if len(numbers) == 0 {
+		numbers = append(numbers, boxes[0].Number)
 	}
 	act, err := r.e.s.HandOverReturns(r.e.ctx, r.e.owner, numbers, "Курьер Тилек")
 	what := fmt.Sprintf("hand over boxes %v", numbers)
@@ -573,7 +613,7 @@ func (r *propRun) opCloseDelivery() (string, error) {
 // opIllegal tries what the state forbids; it must fail with the error that
 // explains the parcel's state (and, like every failure, change nothing).
 func (r *propRun) opIllegal() (string, error) {
-	p, ok := pickOf(r.rng, r.parcels("p.status <> 'stored'"))
+	p, ok := propPick(r.rng, r.parcels("p.status <> 'stored'"))
 	if !ok {
 		return r.opIssue()
 	}
@@ -638,12 +678,12 @@ func (r *propRun) snapshot() map[string]string {
 	}
 	out["events"] = fmt.Sprint("last seq ", seq)
 	for _, table := range tables {
-		out[table] = dumpTable(r.t, db, table)
+		out[table] = propDumpTable(r.t, db, table)
 	}
 	return out
 }
 
-func dumpTable(t *testing.T, db *sql.DB, table string) string {
+func propDumpTable(t *testing.T, db *sql.DB, table string) string {
 	rows, err := db.Query(`SELECT * FROM "` + table + `" ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
@@ -674,8 +714,8 @@ func dumpTable(t *testing.T, db *sql.DB, table string) string {
 	return b.String()
 }
 
-// diffSnapshots names the tables that differ, with their first changed row.
-func diffSnapshots(before, after map[string]string) string {
+// propDiff names the tables that differ, with their first changed row.
+func propDiff(before, after map[string]string) string {
 	var out []string
 	for table, was := range before {
 		now := after[table]
