@@ -168,3 +168,13 @@ func TestCloseDeliveryListsDiscrepancies(t *testing.T) {
 		t.Fatalf("scan into closed delivery: %v", err)
 	}
 }
+
+func TestAcceptManifestTrackTypedUnderRussianLayout(t *testing.T) {
+	e := newEnv(t)
+	// Not a valid S10 (wrong check digit), so no rule knows it; the manifest does.
+	e.importCSV("kgpost", manifestCSV("RA000000029KG;Пётр;;S;0;"))
+	r := must[AcceptResult](t)(e.s.Accept(e.ctx, e.owner, 0, "КФ000000029ЛП", AcceptOptions{}))
+	if r.Outcome != OutcomeOK || r.Parcel.Track != "RA000000029KG" {
+		t.Fatalf("layout-mangled manifest track: %+v", r)
+	}
+}

@@ -1,13 +1,13 @@
 package counter
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"smartpoint/app/errs"
-	"smartpoint/app/scan"
 )
 
 // RefuseReasons are the reasons a customer may refuse a parcel at the
@@ -32,52 +32,37 @@ type IssueLookup struct {
 }
 
 // FindForIssue finds the parcels a customer came for, by pickup code,
-// phone, track or order number (typed or scanned).
+// phone, track or order number (typed or scanned). It is Search narrowed to
+// what identifies one customer, plus the customer's other parcels.
 func (s *Service) FindForIssue(ctx context.Context, sess *Session, query string) (IssueLookup, error) {
 	if err := sess.onShift(); err != nil {
 		return IssueLookup{}, err
 	}
-	res := s.Classify(query)
-	out := IssueLookup{Query: res.Code}
-	var where string
-	var arg any
-	switch {
-	case res.Kind == scan.KindPickupCode:
-		out.By, where, arg = "pickup_code", `p.pickup_code = ?`, res.Code
-	case res.Kind == scan.KindPhone:
-		out.By, where, arg = "phone", `p.recipient_phone = ?`, res.Value
-	case res.Kind == scan.KindParcel || res.Kind == scan.KindOrder || res.Kind == scan.KindUnknown:
-		if phone, ok := scan.NormalizePhone(res.Code, s.country); ok && res.Kind == scan.KindUnknown {
-			out.By, where, arg = "phone", `p.recipient_phone = ?`, phone
-			break
-		}
-		out.By, where, arg = "track", `p.track = ?`, res.Code
-		found, err := queryParcels(ctx, s.db.R, `WHERE p.track = ? OR (p.order_no = ? AND p.order_no <> '')`, res.Code, res.Code)
-		if err != nil {
-			return out, err
-		}
-		if len(found) > 0 && found[0].Track != res.Code {
-			out.By, where = "order", `p.order_no = ?`
-		}
-	default:
-		return out, errs.New(ErrWrongKind, "Code", res.Code, "Kind", string(res.Kind))
-	}
-	all, err := queryParcels(ctx, s.db.R, `WHERE `+where+` ORDER BY p.accepted_at`, arg)
+	found, err := s.Search(ctx, sess, query, searchLimitMax)
 	if err != nil {
-		return out, err
+		return IssueLookup{}, err
 	}
-	if len(all) == 0 {
-		return out, errs.New(ErrNotFound, "Code", res.Code)
+	out := IssueLookup{Query: found.Query, By: found.By}
+	switch found.By {
+	case SearchTrack, SearchPickupCode, SearchOrder, SearchPhone:
+	case SearchNone:
+		return out, errs.New(ErrNotFound, "Code", found.Query)
+	default: // a cell, a box, a name or 4 digits may mean several customers
+		return out, errs.New(ErrWrongKind, "Code", found.Query, "Kind", found.By)
 	}
-	for _, p := range all {
+	for _, p := range found.Parcels {
 		if p.Status == StatusStored {
 			out.Parcels = append(out.Parcels, p)
 			out.Due += p.CODAmount
 		}
 	}
+	// The checklist in the order the parcels arrived, as on the shelves.
+	slices.SortStableFunc(out.Parcels, func(a, b Parcel) int {
+		return cmp.Or(a.AcceptedAt.Compare(b.AcceptedAt), cmp.Compare(a.ID, b.ID))
+	})
 	if len(out.Parcels) == 0 {
 		// Explain the most relevant one: issued yesterday, returned, not arrived…
-		return out, s.stateError(all[len(all)-1])
+		return out, s.stateError(found.Parcels[0])
 	}
 	first := out.Parcels[0]
 	out.Recipient, out.MaskedPhone = first.RecipientName, first.MaskedPhone()

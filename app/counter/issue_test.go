@@ -138,3 +138,17 @@ func TestFindForIssueShowsOtherParcelsOfTheCustomer(t *testing.T) {
 		t.Fatalf("unknown track: %v", err)
 	}
 }
+
+func TestFindForIssueByPhoneTypedLocally(t *testing.T) {
+	e := newEnv(t)
+	e.stock("+996555111222", []int64{0}, 70)
+	for _, q := range []string{"0555111222", "0555 111 222", "+996 (555) 111-222"} {
+		look, err := e.s.FindForIssue(e.ctx, e.owner, q)
+		if err != nil || look.By != SearchPhone || len(look.Parcels) != 1 {
+			t.Errorf("%q: %+v %v", q, look, err)
+		}
+	}
+	if _, err := e.s.FindForIssue(e.ctx, e.owner, "CELL-A-1-01"); !errs.Has(err, ErrWrongKind) {
+		t.Errorf("a cell is not a customer: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"smartpoint/app/errs"
 	"smartpoint/app/manifest"
 	"smartpoint/app/scan"
+	"smartpoint/app/store"
 )
 
 // ImportOptions qualify a manifest import.
@@ -70,6 +71,9 @@ func (s *Service) ImportManifest(ctx context.Context, sess *Session, r io.Reader
 	})
 	if errors.Is(err, errRollback) {
 		return out, nil
+	}
+	if err != nil && ctx.Err() != nil {
+		return out, errs.Wrap(ctx.Err(), store.ErrCancelled)
 	}
 	if err != nil {
 		return out, fmt.Errorf("import manifest %s: %w", opt.Filename, err)

@@ -11,6 +11,7 @@ import (
 
 	"smartpoint/app/errs"
 	"smartpoint/app/manifest"
+	"smartpoint/app/store"
 )
 
 func countParcels(e *env) (n int) {
@@ -121,7 +122,7 @@ func TestImportCancelledChangesNothing(t *testing.T) {
 			cancel()
 		}
 	}})
-	if err == nil || countParcels(e) != 0 {
+	if !errs.Has(err, store.ErrCancelled) || countParcels(e) != 0 {
 		t.Fatalf("cancelled import: err=%v parcels=%d", err, countParcels(e))
 	}
 }

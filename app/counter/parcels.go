@@ -142,6 +142,19 @@ func (t *txn) resolveParcel(ctx context.Context, res scan.Result, prefer string)
 	if err != nil {
 		return Parcel{}, err
 	}
+	if len(found) == 0 {
+		// A code typed through a Russian layout that no rule recognises
+		// may still be a manifest's track: an exact match is a fact, not a guess.
+		if mapped, changed := scan.FromRussianLayout(res.Code); changed {
+			mapped = strings.ToUpper(mapped)
+			if found, err = queryParcels(ctx, t.Tx, `WHERE p.track = ?`, mapped); err != nil {
+				return Parcel{}, err
+			}
+			if len(found) > 0 {
+				res.Code, res.LayoutFixed = mapped, true
+			}
+		}
+	}
 	return pickOne(found, res, prefer)
 }
 

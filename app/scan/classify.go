@@ -4,18 +4,18 @@ import "unicode/utf8"
 
 // Result is what Classify made of one scan.
 type Result struct {
-	Raw         string // as received, with control characters escaped (\x1d, \r …) so it is safe to log/show
-	Code        string // normalised code (what should be stored/looked up)
-	Kind        Kind
-	Partner     string   // set only when exactly one partner's rule matched
-	Candidates  []string // every partner whose rules matched (sorted, deduplicated); len>1 means ambiguous
-	LayoutFixed bool     // the code was typed through a Russian (ЙЦУКЕН) keyboard layout and mapped back to QWERTY
-	Symbology   string   // AIM symbology identifier if the scanner sent one (e.g. "]C1", "]d2", "]Q3"), stripped from Code
+	Raw         string   `json:"raw"`  // as received, with control characters escaped (\x1d, \r …) so it is safe to log/show
+	Code        string   `json:"code"` // normalised code (what should be stored/looked up)
+	Kind        Kind     `json:"kind"`
+	Partner     string   `json:"partner,omitempty"`      // set only when exactly one partner's rule matched
+	Candidates  []string `json:"candidates,omitempty"`   // every partner whose rules matched (sorted, deduplicated); len>1 means ambiguous
+	LayoutFixed bool     `json:"layout_fixed,omitempty"` // the code was typed through a Russian (ЙЦУКЕН) keyboard layout and mapped back to QWERTY
+	Symbology   string   `json:"symbology,omitempty"`    // AIM symbology identifier if the scanner sent one (e.g. "]C1", "]d2", "]Q3"), stripped from Code
 	// Value is the useful part of the code: cell: the label ("A-1-01");
 	// return box: the number ("000123"); customer/loyalty: the payload after
 	// the prefix; phone: E.164 (+79123456789); marking: the GTIN when the
 	// code starts with AI 01.
-	Value string
+	Value string `json:"value,omitempty"`
 }
 
 // match is what steps 2–4 of Classify found.
