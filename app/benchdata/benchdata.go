@@ -136,18 +136,12 @@ func generate(ctx context.Context, path string, opt Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	t0 := time.Now()
 	if err := p.build(opt.Parcels, opt.OnHand); err != nil {
 		return Stats{}, err
 	}
-	debugf("build %v", time.Since(t0))
-	t0 = time.Now()
 	if err := writePlan(ctx, path, p, id, opt.Progress); err != nil {
 		return Stats{}, err
 	}
-	debugf("write %v", time.Since(t0))
-	t0 = time.Now()
-	defer func() { debugf("reopen %v", time.Since(t0)) }()
 	return reopen(ctx, path, opt)
 }
 

@@ -3,6 +3,7 @@ package benchdata
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -245,5 +246,22 @@ func TestCodesMatchTheirRules(t *testing.T) {
 	}
 	if y := yearOf(time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC).UnixMilli()); y != 2026 {
 		t.Fatalf("yearOf: %d", y)
+	}
+}
+
+// TestPayloadsAreWhatEncodingJSONWrites: the services emit map payloads
+// through encoding/json; fabricated ones must be byte-identical.
+func TestPayloadsAreWhatEncodingJSONWrites(t *testing.T) {
+	for _, s := range []string{"", "A-1-01", "помята коробка", `quo"te\back`, "tab\tnl\n<&>", "\u2028x\x01", "bad\xffutf8"} {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+	o := newObj(nil)
+	o.str("act", "R-2026-000001").strs("boxes", "000001").str("courier", "Почта").num("parcels", 3).flag("x", false)
+	want, _ := json.Marshal(map[string]any{"act": "R-2026-000001", "boxes": []string{"000001"}, "courier": "Почта", "parcels": 3, "x": false})
+	if got := o.String(); got != string(want) {
+		t.Errorf("got %s, want %s", got, want)
 	}
 }

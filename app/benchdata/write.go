@@ -59,19 +59,15 @@ func writePlan(ctx context.Context, path string, p *plan, id ids, progress func(
 		return err
 	}
 	steps := []func() error{w.shifts, w.manifests, w.deliveries, w.returns, w.handovers, w.parcels, w.events}
-	for i, step := range steps {
-		t0 := time.Now()
+	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
 		}
-		debugf("step %d %v", i, time.Since(t0))
 	}
 	for _, ddl := range indexes {
-		t0 := time.Now()
 		if _, err := conn.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("rebuild index: %w", err)
 		}
-		debugf("index %.40s %v", ddl, time.Since(t0))
 	}
 	return w.finish()
 }
@@ -161,8 +157,6 @@ func (w *writer) bulk(table, query string, n int, counts bool, row func(i int) [
 	}
 	return nil
 }
-
-var debugf = func(string, ...any) {}
 
 func nullID(i int32) any {
 	if i < 0 {

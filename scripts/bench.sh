@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs the counter benchmarks with their baselines and writes BENCHMARKS.md.
+#
+# The first run generates the benchmark database (1,000,000 parcels, about a
+# minute on 2 cores) and caches it: SP_BENCH_DB sets its path (default
+# $TMPDIR/smartpoint-bench-1m.db), SP_BENCH_PARCELS its size (20000 for a
+# quick run). BENCHTIME (default 10s) is how long each latency benchmark
+# runs; IMPORTS (default 3x) how many 100,000-row imports are timed. With
+# the defaults the whole run takes about 4 minutes on 2 cores (3 once the
+# database is cached); well under 10 on a busy machine.
+#
+# Raw output goes to bench.out (scratch, not committed); BENCHMARKS.md
+# embeds it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+GO=${GO:-go}
+BENCHTIME=${BENCHTIME:-10s}
+IMPORTS=${IMPORTS:-3x}
+OUT=bench.out
+# Same build settings as `make test`, so the build cache holds.
+export CGO_ENABLED=0
+TAGS=(-tags ci)
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+run() { # run <benchmark regexp> <benchtime>
+  "$GO" test "${TAGS[@]}" -count=1 -run '^$' -bench "$1" -benchtime="$2" -timeout 60m ./app/counter/ 2>&1
+}
+
+# A failing benchmark still gets its row (FAILED) in BENCHMARKS.md.
+{
+  run '^Benchmark(AcceptScan|IssueLookup|IssueCommit|DayReport|ShiftReport|Baseline.*)$' "$BENCHTIME" || true
+  run '^BenchmarkImportManifest100k$' "$IMPORTS" || true
+} | tee "$OUT"
+
+status=0
+if grep -q '^FAIL' "$OUT"; then status=1; fi
+
+"$GO" run "${TAGS[@]}" ./scripts/benchmd -in "$OUT" -out BENCHMARKS.md \
+  -parcels "${SP_BENCH_PARCELS:-1000000}" -started "$started" -load-before "$load_before" \
+  -benchtime "$BENCHTIME" -imports "$IMPORTS"
+echo "wrote BENCHMARKS.md"
+exit $status

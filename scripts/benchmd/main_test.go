@@ -1,0 +1,49 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const sample = `bench: generating 1000 parcels
+goos: linux
+cpu: AMD EPYC
+BenchmarkAcceptScan-2               	     372	   2922973 ns/op	         2.431 p50-ms	        13.58 p99-ms
+BenchmarkAcceptScan-2               	     300	   2922973 ns/op	         2.000 p50-ms	         4.00 p99-ms
+BenchmarkAcceptScan-2               	     310	   2922973 ns/op	         3.000 p50-ms	         4.50 p99-ms
+--- FAIL: BenchmarkIssueCommit
+    bench_test.go:476: issue II0642745156: issue.not_confirmed | Track
+BenchmarkImportManifest100k/fresh-2 	       1	7124658311 ns/op	      7125 p50-ms	      7125 p99-ms	     60036 rows/s
+BenchmarkBaselineInsertCommit-2     	    2109	    502403 ns/op	         0.2768 p50-ms	         4.069 p99-ms
+FAIL
+`
+
+func TestParseAndVerdicts(t *testing.T) {
+	run := parse(sample)
+	if run.cpu != "AMD EPYC" {
+		t.Errorf("cpu %q", run.cpu)
+	}
+	a := run.results["AcceptScan"]
+	if a == nil || a.ops != 982 || a.metrics["p50-ms"] != 2.431 || a.metrics["p99-ms"] != 4.5 {
+		t.Fatalf("AcceptScan (medians of three runs): %+v", a)
+	}
+	if why := run.failed["BenchmarkIssueCommit"]; !strings.Contains(why, "not_confirmed") {
+		t.Errorf("failure reason %q", why)
+	}
+	r := report{run: run, parcels: 1_000_000}
+	var b strings.Builder
+	r.write(&b)
+	md := b.String()
+	for _, want := range []string{
+		"| scan → committed result, 1 M parcels | AcceptScan | p99-ms | p99 ≤ 5 ms | 4.50 ms | within budget |",
+		"| scan → committed result, 1 M parcels | IssueCommit | commit-p99-ms | p99 ≤ 5 ms | — | FAILED |",
+		"| manifest import | ImportManifest100k/fresh | rows/s | ≥ 50,000 rows/s | 60,036 rows/s | within budget |",
+		"| reports over 1 M parcels | DayReport | p99-ms | p99 ≤ 200 ms | — | NOT RUN |",
+		"FAILED: bench_test.go:476: issue II0642745156: issue.not_confirmed \\| Track",
+		"| AcceptScan | 982 | 2.43 | 4.50 |  | BaselineInsertCommit | 0.277 / 4.07 |  | 8.8× | within budget |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q in\n%s", want, md)
+		}
+	}
+}
