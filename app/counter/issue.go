@@ -67,12 +67,13 @@ func (s *Service) FindForIssue(ctx context.Context, sess *Session, query string)
 	first := out.Parcels[0]
 	out.Recipient, out.MaskedPhone = first.RecipientName, first.MaskedPhone()
 	if first.RecipientKey != "" {
-		others, err := queryParcels(ctx, s.db.R, `WHERE p.recipient_key = ? AND p.status = 'stored' ORDER BY p.accepted_at`, first.RecipientKey)
+		others, err := queryParcels(ctx, s.db.R, `WHERE p.recipient_key = ? AND p.status IN ('stored','to_return') ORDER BY p.accepted_at`, first.RecipientKey)
 		if err != nil {
 			return out, err
 		}
 		for _, o := range others {
-			if !slices.ContainsFunc(out.Parcels, func(p Parcel) bool { return p.ID == o.ID }) {
+			// the status term above matches the partial index parcels_onhand
+			if o.Status == StatusStored && !slices.ContainsFunc(out.Parcels, func(p Parcel) bool { return p.ID == o.ID }) {
 				out.Others = append(out.Others, o)
 			}
 		}

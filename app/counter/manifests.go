@@ -42,14 +42,23 @@ type ImportResult struct {
 	Format          manifest.Format     `json:"format"`
 }
 
-const upsertExpected = `INSERT INTO parcels(partner_id,track,order_no,pickup_code,recipient_name,recipient_phone,recipient_key,name_norm,
+// Rows are staged in an in-memory table and merged in one statement in
+// track order: one statement journal and sequential index writes instead of
+// 100,000 separate upserts (the import budget is 50,000 rows/s).
+const (
+	createStage = `CREATE TEMP TABLE IF NOT EXISTS manifest_stage(track TEXT, order_no TEXT, pickup_code TEXT, recipient_name TEXT,
+	recipient_phone TEXT, recipient_key TEXT, name_norm TEXT, size TEXT, cod_amount INTEGER, currency TEXT, weight_grams INTEGER, note TEXT)`
+	insertStage = `INSERT INTO manifest_stage VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`
+	mergeStage  = `INSERT INTO parcels(partner_id,track,order_no,pickup_code,recipient_name,recipient_phone,recipient_key,name_norm,
 	size,cod_amount,currency,weight_grams,note,manifest_id,status,updated_at)
-	VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,'expected',?)
-	ON CONFLICT(partner_id,track) DO UPDATE SET order_no=excluded.order_no, pickup_code=excluded.pickup_code,
+	SELECT ?,track,order_no,pickup_code,recipient_name,recipient_phone,recipient_key,name_norm,size,cod_amount,currency,weight_grams,note,?,'expected',?
+	FROM manifest_stage WHERE true ORDER BY track
+	ON CONFLICT(track,partner_id) DO UPDATE SET order_no=excluded.order_no, pickup_code=excluded.pickup_code,
 	  recipient_name=excluded.recipient_name, recipient_phone=excluded.recipient_phone, recipient_key=excluded.recipient_key,
 	  name_norm=excluded.name_norm, size=excluded.size, cod_amount=excluded.cod_amount, currency=excluded.currency,
 	  weight_grams=excluded.weight_grams, note=excluded.note, manifest_id=excluded.manifest_id, updated_at=excluded.updated_at
 	WHERE parcels.status='expected'`
+)
 
 // ImportManifest streams a CSV or JSON manifest into expected parcels in
 // one transaction. A bad file, row errors (unless SkipBadRows) or a
@@ -88,7 +97,13 @@ func (t *txn) importManifest(ctx context.Context, r io.Reader, opt ImportOptions
 		return fmt.Errorf("manifest row: %w", err)
 	}
 	newID, _ := res.LastInsertId()
-	stmt, err := t.Prepare(upsertExpected)
+	if _, err := t.Exec(createStage); err != nil {
+		return fmt.Errorf("stage: %w", err)
+	}
+	if _, err := t.Exec(`DELETE FROM manifest_stage`); err != nil {
+		return fmt.Errorf("stage: %w", err)
+	}
+	stmt, err := t.Prepare(insertStage)
 	if err != nil {
 		return err
 	}
@@ -120,15 +135,10 @@ func (t *txn) importManifest(ctx context.Context, r io.Reader, opt ImportOptions
 			phone = p
 		}
 		name := strings.Join(strings.Fields(row.RecipientName), " ")
-		r, err := stmt.Exec(partner.ID, row.Track, row.OrderNo, row.PickupCode, name, phone, recipientKey(phone, name),
-			strings.ToLower(name), row.Size, row.CODAmount, row.Currency, row.WeightGrams, row.Note, newID, t.nowMs())
+		_, err := stmt.Exec(row.Track, row.OrderNo, row.PickupCode, name, phone, recipientKey(phone, name),
+			strings.ToLower(name), row.Size, row.CODAmount, row.Currency, row.WeightGrams, row.Note)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", row.Line, err)
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			out.AlreadyAccepted++
-		} else {
-			out.Saved++
 		}
 		return nil
 	})
@@ -137,6 +147,16 @@ func (t *txn) importManifest(ctx context.Context, r io.Reader, opt ImportOptions
 	out.Bad = sum.Bad + len(extra)
 	out.Rows -= len(extra)
 	if err != nil {
+		return err
+	}
+	merged, err := t.Exec(mergeStage, partner.ID, newID, t.nowMs())
+	if err != nil {
+		return fmt.Errorf("merge manifest rows: %w", err)
+	}
+	n, _ := merged.RowsAffected()
+	out.Saved = int(n)
+	out.AlreadyAccepted = out.Rows - out.Saved
+	if _, err := t.Exec(`DELETE FROM manifest_stage`); err != nil {
 		return err
 	}
 	if sum.Header.Partner != "" && !strings.EqualFold(sum.Header.Partner, partner.Code) {

@@ -180,7 +180,7 @@ const reportAgg = `SELECT kind,
 const (
 	reportOnHand  = `SELECT count(*) FROM parcels WHERE status IN ('stored','to_return')`
 	reportOverdue = `SELECT count(*) FROM parcels
-		WHERE status = 'stored' AND deadline_at < ? AND status NOT IN ('issued','returned')`
+		WHERE status = 'stored' AND deadline_at < ? AND status IN ('stored','to_return')`
 )
 
 type aggRow struct {

@@ -3,6 +3,7 @@ package counter
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -206,11 +207,11 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 	}{
 		{fmt.Sprintf(reportAgg, "shift_id = ?"), "events_shift", []any{1}},
 		{fmt.Sprintf(reportAgg, "at >= ? AND at < ?"), "events_at", []any{0, 1}},
-		{reportOnHand, "parcels_onhand", nil},
+		{reportOnHand, "parcels_onhand|parcels_status", nil}, // both cover exactly the shelves
 		{reportOverdue, "parcels_status", []any{0}},
 	} {
 		plan := queryPlan(t, e, c.query, c.args...)
-		if !strings.Contains(plan, "INDEX "+c.index) {
+		if !slices.ContainsFunc(strings.Split(c.index, "|"), func(ix string) bool { return strings.Contains(plan, "INDEX "+ix) }) {
 			t.Errorf("plan does not use %s:\n%s\n%s", c.index, plan, c.query)
 		}
 	}

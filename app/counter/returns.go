@@ -62,7 +62,7 @@ func (s *Service) ExpireOverdue(ctx context.Context, sess *Session) (int, error)
 	}
 	n := 0
 	err := s.tx(ctx, sess, func(t *txn) error {
-		overdue, err := queryParcels(ctx, t.Tx, `WHERE p.status='stored' AND p.deadline_at < ? ORDER BY p.deadline_at, p.id`, t.nowMs())
+		overdue, err := queryParcels(ctx, t.Tx, `WHERE p.status='stored' AND p.deadline_at < ? AND p.status IN ('stored','to_return') ORDER BY p.deadline_at, p.id`, t.nowMs())
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (t *txn) expire(p Parcel) error {
 // first, with phones masked.
 func (s *Service) ReturnCandidates(ctx context.Context, partner string) ([]Parcel, error) {
 	partner = strings.ToLower(strings.TrimSpace(partner))
-	ps, err := queryParcels(ctx, s.db.R, `WHERE (p.status='to_return' OR (p.status='stored' AND p.deadline_at < ?))
+	ps, err := queryParcels(ctx, s.db.R, `WHERE p.status IN ('stored','to_return') AND (p.status='to_return' OR (p.status='stored' AND p.deadline_at < ?))
 		AND (? = '' OR pa.code = ?) ORDER BY p.accepted_at, p.id`, ms(s.clock.Now()), partner, partner)
 	if err != nil {
 		return nil, fmt.Errorf("return candidates: %w", err)

@@ -164,11 +164,10 @@ CREATE TABLE parcels (
     return_box_id   INTEGER REFERENCES return_boxes(id),
     return_act_id   INTEGER REFERENCES return_acts(id),
     updated_at      INTEGER NOT NULL,
-    UNIQUE (partner_id, track),
+    UNIQUE (track, partner_id),   -- also serves look-ups by track alone
     -- a parcel sits in a cell exactly while it is on the shelves
     CHECK ((status IN ('stored','to_return')) = (cell_id IS NOT NULL))
 );
-CREATE INDEX parcels_track ON parcels(track);
 CREATE INDEX parcels_pickup ON parcels(pickup_code) WHERE pickup_code <> '';
 CREATE INDEX parcels_order ON parcels(order_no) WHERE order_no <> '';
 CREATE INDEX parcels_phone ON parcels(recipient_phone) WHERE recipient_phone <> '';
@@ -176,7 +175,8 @@ CREATE INDEX parcels_phone4 ON parcels(substr(recipient_phone, -4)) WHERE recipi
 CREATE INDEX parcels_name ON parcels(name_norm) WHERE name_norm <> '';
 CREATE INDEX parcels_onhand ON parcels(recipient_key) WHERE status IN ('stored','to_return');
 CREATE INDEX parcels_cell ON parcels(cell_id) WHERE cell_id IS NOT NULL;
-CREATE INDEX parcels_status ON parcels(status, deadline_at) WHERE status NOT IN ('issued','returned');
+-- only parcels on the shelves: manifest rows (expected) would double the import's index work
+CREATE INDEX parcels_status ON parcels(status, deadline_at) WHERE status IN ('stored','to_return');
 CREATE INDEX parcels_manifest ON parcels(manifest_id) WHERE manifest_id IS NOT NULL;
 CREATE INDEX parcels_delivery ON parcels(delivery_id) WHERE delivery_id IS NOT NULL;
 CREATE INDEX parcels_box ON parcels(return_box_id) WHERE return_box_id IS NOT NULL;
