@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"smartpoint/app/errs"
 	"time"
 
 	"smartpoint/app/auth"
@@ -91,6 +92,9 @@ func Signature(opt Options) string {
 	return fmt.Sprintf("%s parcels=%d onhand=%d seed=%d schema=%d", GeneratorVersion, opt.Parcels, opt.OnHand, opt.Seed, store.LatestVersion())
 }
 
+// ErrExists: the generator never overwrites a file.
+var ErrExists = errs.Register("benchdata.exists")
+
 // Generate creates a new database at path (which must not exist). It is
 // written next to path and renamed into place when complete, so a crash
 // or cancellation never leaves a half-made file behind.
@@ -101,7 +105,7 @@ func Generate(ctx context.Context, path string, opt Options) (Stats, error) {
 		return Stats{}, fmt.Errorf("benchdata: %d parcels with %d on hand: need at least 100 parcels and at most half on hand", opt.Parcels, opt.OnHand)
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
-		return Stats{}, fmt.Errorf("benchdata: %s already exists", path)
+		return Stats{}, errs.New(ErrExists, "Path", path)
 	}
 	tmp := path + ".partial"
 	removeDB(tmp)
