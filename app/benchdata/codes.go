@@ -2,8 +2,9 @@ package benchdata
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"math/rand/v2"
+	"smartpoint/app/clock"
+	"smartpoint/app/scan"
 )
 
 // Partner codes the generator uses: the defaults enabled for a point in
@@ -84,19 +85,8 @@ func ean13Check(d []byte) byte {
 }
 
 func s10Check(d []byte) byte {
-	w := [8]int{8, 6, 4, 2, 3, 5, 9, 7}
-	sum := 0
-	for i, c := range d {
-		sum += int(c-'0') * w[i]
-	}
-	c := 11 - sum%11
-	switch c {
-	case 10:
-		c = 0
-	case 11:
-		c = 5
-	}
-	return byte('0' + c)
+	c, _ := scan.S10CheckDigit(string(d))
+	return c
 }
 
 // pickupCode is an Ozon pickup code "########*####", unique per order.
@@ -159,38 +149,12 @@ func name(c int) string {
 // uuidGen makes UUIDv7 event ids for fabricated times, in order, from the
 // seeded random source, so a seed always gives the same file.
 type uuidGen struct {
-	rnd   *rand.Rand
-	lastM int64
-	seq   uint16
+	rnd *rand.Rand
+	v7  clock.V7
 }
 
 func (g *uuidGen) next(ms int64) string {
-	if ms <= g.lastM {
-		ms = g.lastM
-		g.seq++
-		if g.seq > 0x0fff {
-			ms++
-			g.seq = 0
-		}
-	} else {
-		g.seq = 0
-	}
-	g.lastM = ms
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[0:8], uint64(ms)<<16)
-	b[6] = 0x70 | byte(g.seq>>8)&0x0f
-	b[7] = byte(g.seq)
-	binary.BigEndian.PutUint64(b[8:], g.rnd.Uint64())
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
+	var r [8]byte
+	binary.BigEndian.PutUint64(r[:], g.rnd.Uint64())
+	return g.v7.Next(ms, r)
 }

@@ -103,14 +103,16 @@ func (t *txn) openDelivery(ctx context.Context, partner string, manifestID int64
 }
 
 func (t *txn) delivery(ctx context.Context, id int64) (Delivery, error) {
-	return loadDelivery(ctx, t.Tx, t.s, id)
+	return loadDelivery(ctx, t.Tx, t.s, id, true)
 }
 
 type rowQueryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func loadDelivery(ctx context.Context, q rowQueryer, s *Service, id int64) (Delivery, error) {
+// loadDelivery reads a delivery; withCounts adds its progress (two counts,
+// skipped where the caller only needs to know the delivery is open).
+func loadDelivery(ctx context.Context, q rowQueryer, s *Service, id int64, withCounts bool) (Delivery, error) {
 	var d Delivery
 	var partnerID, manifestID, closed sql.NullInt64
 	var opened int64
@@ -126,6 +128,9 @@ func loadDelivery(ctx context.Context, q rowQueryer, s *Service, id int64) (Deli
 	if partnerID.Valid {
 		d.Partner = s.partnerByID(partnerID.Int64).Code
 	}
+	if !withCounts {
+		return d, nil
+	}
 	if d.ManifestID != 0 {
 		q.QueryRowContext(ctx, `SELECT count(*) FROM parcels WHERE manifest_id=?`, d.ManifestID).Scan(&d.Expected)
 	}
@@ -135,7 +140,7 @@ func loadDelivery(ctx context.Context, q rowQueryer, s *Service, id int64) (Deli
 
 // Delivery reads a delivery with its progress.
 func (s *Service) Delivery(ctx context.Context, id int64) (Delivery, error) {
-	return loadDelivery(ctx, s.db.R, s, id)
+	return loadDelivery(ctx, s.db.R, s, id, true)
 }
 
 // currentDelivery is the shift's latest open delivery, opened on demand so
@@ -149,7 +154,7 @@ func (t *txn) currentDelivery(ctx context.Context) (Delivery, error) {
 	if err != nil {
 		return Delivery{}, err
 	}
-	return t.delivery(ctx, id)
+	return loadDelivery(ctx, t.Tx, t.s, id, false)
 }
 
 // Accept processes one acceptance scan and commits it before returning:
@@ -214,7 +219,7 @@ func (t *txn) deliveryFor(ctx context.Context, id int64) (Delivery, error) {
 	if id == 0 {
 		return t.currentDelivery(ctx)
 	}
-	d, err := t.delivery(ctx, id)
+	d, err := loadDelivery(ctx, t.Tx, t.s, id, false)
 	if err != nil {
 		return d, err
 	}

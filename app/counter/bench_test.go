@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"smartpoint/app/scan"
 	"strconv"
 	"sync"
 	"testing"
@@ -273,22 +274,7 @@ func (l benchLatency) reportAs(b *testing.B, prefix string) {
 
 // benchS10 is a UPU S10 track with a valid check digit: the prefixes the
 // benchmarks use (RX, RY, RZ) never occur in the generated data.
-func benchS10(prefix string, serial int) string {
-	d := fmt.Sprintf("%08d", serial%100_000_000)
-	w := []int{8, 6, 4, 2, 3, 5, 9, 7}
-	sum := 0
-	for i := range d {
-		sum += int(d[i]-'0') * w[i]
-	}
-	c := 11 - sum%11
-	switch c {
-	case 10:
-		c = 0
-	case 11:
-		c = 5
-	}
-	return prefix + d + strconv.Itoa(c) + "KG"
-}
+func benchS10(prefix string, serial int) string { return scan.S10(prefix, serial, "KG") }
 
 // benchManifest is a Russian Excel-style export of kgpost parcels with
 // tracks prefix+serial for serial in [from, from+n).

@@ -2,6 +2,8 @@ package counter
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -201,14 +203,18 @@ func (t *txn) pickCell(recipientKey, size string) (Cell, error) {
 			return c, nil
 		}
 	}
-	err := t.QueryRow(`SELECT id,label,size,capacity,occupied FROM cells
-		WHERE active=1 AND occupied < capacity AND (CASE size WHEN 'S' THEN 0 WHEN 'M' THEN 1 WHEN 'L' THEN 2 ELSE 3 END) >= ?
-		ORDER BY (CASE size WHEN 'S' THEN 0 WHEN 'M' THEN 1 WHEN 'L' THEN 2 ELSE 3 END), occupied, rack, shelf, pos
-		LIMIT 1`, sizeRank(size)).Scan(&c.ID, &c.Label, &c.Size, &c.Capacity, &c.Occupied)
-	if err != nil {
-		return c, errs.New(ErrNoFreeCell, "Size", size)
+	for _, sz := range Sizes[sizeRank(size):] {
+		err := t.QueryRow(`SELECT id,label,size,capacity,occupied FROM cells
+			WHERE active=1 AND size=? AND occupied < capacity
+			ORDER BY occupied, rack, shelf, pos LIMIT 1`, sz).Scan(&c.ID, &c.Label, &c.Size, &c.Capacity, &c.Occupied)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return c, fmt.Errorf("pick cell: %w", err)
+		}
 	}
-	return c, nil
+	return c, errs.New(ErrNoFreeCell, "Size", size)
 }
 
 // occupy and vacate keep cells.occupied equal to the parcels in the cell.

@@ -9,6 +9,7 @@ import (
 
 	"smartpoint/app/auth"
 	"smartpoint/app/clock"
+	"smartpoint/app/scan"
 	"smartpoint/app/store"
 )
 
@@ -76,31 +77,8 @@ func must[T any](t *testing.T) func(T, error) T {
 	}
 }
 
-// S10 tracks with valid check digits for tests: kgpost (…KG) parcels.
-func s10(serial int, country string) string {
-	d := []byte(fmtInt8(serial))
-	w := []int{8, 6, 4, 2, 3, 5, 9, 7}
-	sum := 0
-	for i, c := range d {
-		sum += int(c-'0') * w[i]
-	}
-	c := 11 - sum%11
-	if c == 10 {
-		c = 0
-	} else if c == 11 {
-		c = 5
-	}
-	return "RA" + string(d) + string(rune('0'+c)) + country
-}
-
-func fmtInt8(n int) string {
-	b := []byte("00000000")
-	for i := 7; i >= 0 && n > 0; i-- {
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b)
-}
+// s10 makes valid UPU S10 tracks for tests: kgpost (…KG) parcels.
+func s10(serial int, country string) string { return scan.S10("RA", serial, country) }
 
 // importCSV imports a small manifest for partner from CSV text.
 func (e *env) importCSV(partner, csv string) ImportResult {

@@ -1,5 +1,7 @@
 package scan
 
+import "fmt"
+
 // A checksum validates a code that already matched a rule's pattern.
 //
 // s10 works on the whole code (2 letters, 8 digits, check digit, 2
@@ -35,19 +37,26 @@ var s10Weights = [8]int{8, 6, 4, 2, 3, 5, 9, 7}
 // validS10 checks a UPU S10 item identifier such as RA123456785RU.
 func validS10(code string) bool {
 	if len(code) != 13 ||
-		!isUpper(code[0]) || !isUpper(code[1]) || !isUpper(code[11]) || !isUpper(code[12]) {
+		!isUpper(code[0]) || !isUpper(code[1]) || !isUpper(code[11]) || !isUpper(code[12]) || !isDigit(code[10]) {
 		return false
+	}
+	check, ok := S10CheckDigit(code[2:10])
+	return ok && code[10] == check
+}
+
+// S10CheckDigit is the UPU S10 check digit of an 8-digit serial number:
+// weights 8,6,4,2,3,5,9,7; 11 − sum mod 11, where 10 gives 0 and 11 gives 5.
+func S10CheckDigit(serial string) (byte, bool) {
+	if len(serial) != 8 {
+		return 0, false
 	}
 	sum := 0
 	for i, w := range s10Weights {
-		c := code[2+i]
+		c := serial[i]
 		if !isDigit(c) {
-			return false
+			return 0, false
 		}
 		sum += int(c-'0') * w
-	}
-	if !isDigit(code[10]) {
-		return false
 	}
 	check := 11 - sum%11
 	switch check {
@@ -56,7 +65,14 @@ func validS10(code string) bool {
 	case 11:
 		check = 5
 	}
-	return int(code[10]-'0') == check
+	return byte('0' + check), true
+}
+
+// S10 builds a valid UPU S10 identifier, e.g. S10("RA", 12345678, "KG").
+func S10(prefix string, serial int, country string) string {
+	d := fmt.Sprintf("%08d", serial%100_000_000)
+	c, _ := S10CheckDigit(d)
+	return prefix + d + string(c) + country
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }

@@ -36,6 +36,8 @@ type DB struct {
 	// R serves reads (search, reports, screens) concurrently with writes.
 	R    *sql.DB
 	Path string
+
+	stopCheckpoints func()
 }
 
 // Options tune Open.
@@ -47,6 +49,9 @@ type Options struct {
 	SkipIntegrityCheck bool
 	// Readers is the read pool size; 0 means 4.
 	Readers int
+	// NoCheckpointer leaves WAL checkpoints to SQLite's automatic ones in
+	// the committing transaction (short-lived tools); see checkpoint.go.
+	NoCheckpointer bool
 }
 
 func dsn(path string, readOnly bool, sync string) string {
@@ -71,6 +76,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Synchronous == "" {
 		opt.Synchronous = "FULL"
 	}
+	autoCheckpoint := 1000
+	if !opt.NoCheckpointer {
+		autoCheckpoint = checkpointSafetyPages
+	}
 	if opt.Readers == 0 {
 		opt.Readers = 4
 	}
@@ -80,7 +89,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := checkExistingFile(ctx, path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", dsn(path, false, opt.Synchronous))
+	w, err := sql.Open("sqlite", dsn(path, false, opt.Synchronous)+"&_pragma="+url.QueryEscape(fmt.Sprintf("wal_autocheckpoint(%d)", autoCheckpoint)))
 	if err != nil {
 		return nil, errs.Wrap(err, ErrOpen, "Path", path)
 	}
@@ -110,12 +119,22 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(opt.Readers)
 	db.R = r
+	db.stopCheckpoints = func() {}
+	if !opt.NoCheckpointer {
+		if err := db.startCheckpointer(path, opt.Synchronous); err != nil {
+			db.Close()
+			return nil, errs.Wrap(err, ErrOpen, "Path", path)
+		}
+	}
 	slog.Debug("database open", "path", path)
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.stopCheckpoints != nil {
+		db.stopCheckpoints()
+	}
 	return errors.Join(db.R.Close(), db.W.Close())
 }
 

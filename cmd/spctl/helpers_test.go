@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"smartpoint/app/scan"
 	"strings"
 	"testing"
 
@@ -125,22 +126,7 @@ func into[T any](t *testing.T, r res) T {
 func ru(key string, kv ...any) string { return i18n.Printer{L: i18n.RU}.T(key, kv...) }
 
 // s10 makes valid kgpost (UPU S10, …KG) tracks.
-func s10(serial int) string {
-	d := fmt.Sprintf("%08d", serial)
-	w := []int{8, 6, 4, 2, 3, 5, 9, 7}
-	sum := 0
-	for i, c := range d {
-		sum += int(c-'0') * w[i]
-	}
-	c := 11 - sum%11
-	switch c {
-	case 10:
-		c = 0
-	case 11:
-		c = 5
-	}
-	return fmt.Sprintf("RA%s%dKG", d, c)
-}
+func s10(serial int) string { return scan.S10("RA", serial, "KG") }
 
 // writeFile writes a test input file into the point's directory.
 func (p *point) writeFile(name, content string) string {

@@ -51,7 +51,8 @@ CREATE TABLE cells (
     occupied  INTEGER NOT NULL DEFAULT 0 CHECK (occupied >= 0),
     active    INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX cells_free ON cells(size, occupied) WHERE active = 1;
+-- the cell picker walks this in order and stops at the first cell with room
+CREATE INDEX cells_free ON cells(size, occupied, rack, shelf, pos) WHERE active = 1;
 
 CREATE TABLE clerks (
     id              INTEGER PRIMARY KEY,
