@@ -40,7 +40,7 @@ var searchWhere = map[string]string{
 	SearchPickupCode: `p.pickup_code = ? AND p.pickup_code <> ''`,
 	SearchOrder:      `p.order_no = ? AND p.order_no <> ''`,
 	SearchPhone:      `p.recipient_phone = ? AND p.recipient_phone <> ''`,
-	SearchPhoneLast4: `substr(p.recipient_phone, -4) = ? AND p.recipient_phone <> ''`,
+	SearchPhoneLast4: `substr(p.recipient_phone, -4) = ? AND p.recipient_phone <> '' AND p.status <> 'expected'`,
 	SearchName:       searchNameWhere,
 	SearchCell:       `p.cell_id = (SELECT id FROM cells WHERE label = ?)`,
 	SearchReturnBox:  `p.return_box_id = (SELECT id FROM return_boxes WHERE number = ?)`,

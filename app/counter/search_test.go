@@ -71,7 +71,8 @@ func TestSearchFindsEachKindOfQuery(t *testing.T) {
 		{"0555123456", SearchPhone, []Parcel{f.stored}}, // national, bare digits: the point is in KG
 		{"555123456", SearchPhone, []Parcel{f.stored}},
 		// on the shelves first, then the newest: issued after the other was announced
-		{"3456", SearchPhoneLast4, []Parcel{f.stored, f.issued, f.expected}},
+		// the last 4 digits find parcels that have arrived (the full phone finds expected ones too)
+		{"3456", SearchPhoneLast4, []Parcel{f.stored, f.issued}},
 		{"иван", SearchName, []Parcel{f.stored, f.expected}},
 		{"ИВАНОВА", SearchName, []Parcel{f.expected}},
 		{"  иванов   иван ", SearchName, []Parcel{f.stored}},
@@ -102,7 +103,7 @@ func TestSearchResultsHavePhonesListsMaskThem(t *testing.T) {
 	f := newSearchFixture(e)
 	res := must[SearchResult](t)(e.s.Search(e.ctx, e.owner, "3456", 0))
 	masked := MaskParcels(res.Parcels)
-	if len(masked) != 3 {
+	if len(masked) != 2 {
 		t.Fatalf("masked %d parcels", len(masked))
 	}
 	if res.Parcels[0].RecipientPhone != "+996555123456" {
