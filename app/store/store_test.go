@@ -120,9 +120,13 @@ func TestBackupWhileWritingIsConsistent(t *testing.T) {
 	stop := make(chan struct{})
 	var written atomic.Int64
 	done := make(chan struct{})
+	going := make(chan struct{})
 	go func() {
 		defer close(done)
 		for i := 0; ; i++ {
+			if i == 200 {
+				close(going) // the backup starts while writes keep coming
+			}
 			select {
 			case <-stop:
 				return
@@ -133,9 +137,7 @@ func TestBackupWhileWritingIsConsistent(t *testing.T) {
 			written.Add(1)
 		}
 	}()
-	for written.Load() < 200 {
-		time.Sleep(time.Millisecond) // wait for the writer to get going; not synchronisation of results
-	}
+	<-going
 	dst := filepath.Join(t.TempDir(), "backup.db")
 	var calls int
 	if err := db.Backup(ctx, dst, func(done, total int) { calls++ }); err != nil {
