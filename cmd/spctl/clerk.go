@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"strconv"
 	"strings"
@@ -105,25 +106,10 @@ func (c *cli) findClerk(svc *counter.Service, name string) (counter.Clerk, error
 // clerkList shows the accounts; it needs no login: the names are what
 // one logs in with, and PIN hashes are never listed.
 func (c *cli) clerkList() error {
-	svc, err := c.service(true)
-	if err != nil {
-		return err
-	}
-	all, err := svc.Clerks(c.ctx)
-	if err != nil {
-		return err
-	}
-	if all == nil {
-		all = []counter.Clerk{}
-	}
-	c.result(all, func(w io.Writer) {
-		t := c.table(w, "cli.col.name", "cli.col.role", "cli.col.active", "cli.col.locked")
-		for _, cl := range all {
-			t.row(cl.Name, c.p.T("cli.role."+string(cl.Role)), c.yesNo(cl.Active), when(cl.LockedUntil))
-		}
-		t.flush()
-	})
-	return nil
+	return listTable(c, (*counter.Service).Clerks, []string{"cli.col.name", "cli.col.role", "cli.col.active", "cli.col.locked"},
+		func(cl counter.Clerk) []string {
+			return []string{cl.Name, c.p.T("cli.role." + string(cl.Role)), c.yesNo(cl.Active), when(cl.LockedUntil)}
+		}, nil)
 }
 
 // cmdPartners lists the partners and whether each is enabled.
@@ -135,25 +121,11 @@ func (c *cli) cmdPartners(args []string) error {
 	} else if err := noArgs(pos); err != nil {
 		return err
 	}
-	svc, err := c.service(true)
-	if err != nil {
-		return err
-	}
-	all, err := svc.Partners(c.ctx)
-	if err != nil {
-		return err
-	}
-	if all == nil {
-		all = []counter.Partner{}
-	}
-	c.result(all, func(w io.Writer) {
-		t := c.table(w, "cli.col.code", "cli.col.partner", "cli.col.active", "cli.col.storage_days", "cli.col.countries")
-		for _, p := range all {
-			t.row(p.Code, p.Name, c.yesNo(p.Active), strconv.Itoa(p.StorageDays), strings.Join(p.Countries, ","))
-		}
-		t.flush()
-	})
-	return nil
+	return listTable(c, (*counter.Service).Partners,
+		[]string{"cli.col.code", "cli.col.partner", "cli.col.active", "cli.col.storage_days", "cli.col.countries"},
+		func(p counter.Partner) []string {
+			return []string{p.Code, p.Name, c.yesNo(p.Active), strconv.Itoa(p.StorageDays), strings.Join(p.Countries, ",")}
+		}, nil)
 }
 
 // cmdCells creates cells from a rack layout or lists them.
@@ -200,24 +172,37 @@ func (c *cli) cmdCells(args []string) error {
 }
 
 func (c *cli) cellList() error {
+	return listTable(c, (*counter.Service).Cells,
+		[]string{"cli.col.cell", "cli.col.size", "cli.col.capacity", "cli.col.occupied", "cli.col.active"},
+		func(cl counter.Cell) []string {
+			return []string{cl.Label, cl.Size, strconv.Itoa(cl.Capacity), strconv.Itoa(cl.Occupied), c.yesNo(cl.Active)}
+		}, func(w io.Writer, n int) { c.line(w, "cli.cells.count", "Count", n) })
+}
+
+// listTable prints one of the core's lists (no login needed) as a table,
+// or as a JSON array (never null) with --json; footer may add a last line.
+func listTable[T any](c *cli, list func(*counter.Service, context.Context) ([]T, error), headers []string,
+	row func(T) []string, footer func(w io.Writer, n int)) error {
 	svc, err := c.service(true)
 	if err != nil {
 		return err
 	}
-	cells, err := svc.Cells(c.ctx)
+	items, err := list(svc, c.ctx)
 	if err != nil {
 		return err
 	}
-	if cells == nil {
-		cells = []counter.Cell{}
+	if items == nil {
+		items = []T{}
 	}
-	c.result(cells, func(w io.Writer) {
-		t := c.table(w, "cli.col.cell", "cli.col.size", "cli.col.capacity", "cli.col.occupied", "cli.col.active")
-		for _, cl := range cells {
-			t.row(cl.Label, cl.Size, strconv.Itoa(cl.Capacity), strconv.Itoa(cl.Occupied), c.yesNo(cl.Active))
+	c.result(items, func(w io.Writer) {
+		t := c.table(w, headers...)
+		for _, it := range items {
+			t.row(row(it)...)
 		}
 		t.flush()
-		c.line(w, "cli.cells.count", "Count", len(cells))
+		if footer != nil {
+			footer(w, len(items))
+		}
 	})
 	return nil
 }

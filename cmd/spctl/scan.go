@@ -7,28 +7,10 @@ import (
 	"strings"
 
 	"smartpoint/app/counter"
-	"smartpoint/app/scan"
 )
 
 // Scan modes: what the counter screen would do with a scan.
 var scanModes = []string{"classify", "accept", "issue-lookup", "search", "move", "timeline"}
-
-// scanJSON is a classified code with snake_case keys.
-type scanJSON struct {
-	Raw         string    `json:"raw"`
-	Code        string    `json:"code"`
-	Kind        scan.Kind `json:"kind"`
-	Partner     string    `json:"partner,omitempty"`
-	Candidates  []string  `json:"candidates,omitempty"`
-	LayoutFixed bool      `json:"layout_fixed,omitempty"`
-	Symbology   string    `json:"symbology,omitempty"`
-	Value       string    `json:"value,omitempty"`
-}
-
-func toScanJSON(r scan.Result) scanJSON {
-	return scanJSON{Raw: r.Raw, Code: r.Code, Kind: r.Kind, Partner: r.Partner, Candidates: r.Candidates,
-		LayoutFixed: r.LayoutFixed, Symbology: r.Symbology, Value: r.Value}
-}
 
 // cmdScan processes one scan as the counter would and always answers in
 // JSON: it is the scripting and testing door to the scan pipeline.
@@ -76,7 +58,7 @@ func (c *cli) cmdScan(args []string) error {
 		if err != nil {
 			return err
 		}
-		c.result(toScanJSON(svc.Classify(raw)), nil)
+		c.result(svc.Classify(raw), nil)
 		return nil
 	}
 	svc, sess, err := c.login()
@@ -91,10 +73,7 @@ func (c *cli) cmdScan(args []string) error {
 			return err
 		}
 		res.Parcel = maskParcel(res.Parcel)
-		out = struct {
-			counter.AcceptResult
-			Scan scanJSON `json:"scan"`
-		}{res, toScanJSON(res.Scan)}
+		out = res
 	case "issue-lookup":
 		l, err := svc.FindForIssue(c.ctx, sess, raw)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"smartpoint/app/scan"
 	"strconv"
 	"strings"
 	"testing"
@@ -258,7 +259,7 @@ func TestScanAcceptThenDuplicate(t *testing.T) {
 	if damaged.Outcome != "damaged" || !damaged.Parcel.Damaged {
 		t.Errorf("damaged scan %+v", damaged)
 	}
-	cls := into[scanJSON](t, p.ok("scan", s10(2)))
+	cls := into[scan.Result](t, p.ok("scan", s10(2)))
 	if cls.Kind != "parcel" || cls.Partner != "kgpost" {
 		t.Errorf("classify %+v", cls)
 	}
