@@ -6,5 +6,5 @@ import "embed"
 
 // FS is the root of the embedded assets.
 //
-//go:embed i18n/*.json partners/*.json
+//go:embed i18n partners/*.json
 var FS embed.FS

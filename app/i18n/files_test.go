@@ -27,23 +27,32 @@ func TestEmbeddedFilesLoad(t *testing.T) {
 	Default()
 }
 
-// Fyne's lang.AddTranslationsFS loads every file of the directory and
-// takes the language from its name, so nothing else may live there.
-func TestDirHoldsOnlyLanguageFiles(t *testing.T) {
-	ents, err := fs.ReadDir(assets.FS, "i18n")
+// Every group directory (the top one and each sub-directory) holds exactly
+// one file per language and nothing else.
+func TestDirsHoldOnlyLanguageFiles(t *testing.T) {
+	dirs, err := groupDirs(assets.FS, "i18n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names, want []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
+	var want []string
 	for _, l := range All {
 		want = append(want, string(l)+".json")
 	}
 	slices.Sort(want)
-	if !slices.Equal(names, want) {
-		t.Errorf("assets/i18n holds %v, want exactly %v", names, want)
+	for _, d := range dirs {
+		ents, err := fs.ReadDir(assets.FS, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range ents {
+			if !e.IsDir() {
+				names = append(names, e.Name())
+			}
+		}
+		if !slices.Equal(names, want) {
+			t.Errorf("assets/%s holds %v, want exactly %v", d, names, want)
+		}
 	}
 }
 
@@ -191,24 +200,33 @@ func sortedKeys(m map[string]*message) []string { return slices.Sorted(maps.Keys
 // key per line (plural objects inline, forms in CLDR order), so that
 // concurrent additions merge cleanly.
 func TestFilesCanonical(t *testing.T) {
-	c := Default()
-	for _, l := range All {
-		name := "i18n/" + string(l) + ".json"
-		have, err := fs.ReadFile(assets.FS, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := formatFile(c.langs[l])
-		if bytes.Equal(have, want) {
-			continue
-		}
-		if *update {
-			if err := os.WriteFile(filepath.Join("..", "..", "assets", name), want, 0o644); err != nil {
+	dirs, err := groupDirs(assets.FS, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		for _, l := range All {
+			name := d + "/" + string(l) + ".json"
+			have, err := fs.ReadFile(assets.FS, name)
+			if err != nil {
 				t.Fatal(err)
 			}
-			continue
+			msgs, err := loadFile(assets.FS, l, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := formatFile(msgs)
+			if bytes.Equal(have, want) {
+				continue
+			}
+			if *update {
+				if err := os.WriteFile(filepath.Join("..", "..", "assets", name), want, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			t.Errorf("assets/%s is not canonical (sorted keys, 2-space indent); run: go test ./app/i18n -run TestFilesCanonical -update", name)
 		}
-		t.Errorf("assets/%s is not canonical (sorted keys, 2-space indent); run: go test ./app/i18n -run TestFilesCanonical -update", name)
 	}
 }
 

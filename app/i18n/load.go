@@ -11,23 +11,64 @@ import (
 	"slices"
 )
 
-// Load reads dir/<lang>.json for every language in All. Every file must
-// exist; errors name the file and, where possible, the line and key.
+// Load reads dir/<lang>.json and dir/<group>/<lang>.json for every
+// language in All and every sub-directory (one group of keys per screen or
+// concern, so people adding keys to different groups never edit the same
+// file). Every group must have every language's file; a key may live in
+// only one file. Errors name the file and, where possible, the line and key.
 func Load(fsys fs.FS, dir string) (*Catalog, error) {
+	dirs, err := groupDirs(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
 	c := &Catalog{langs: make(map[Lang]map[string]*message, len(All))}
 	for _, l := range All {
-		name := path.Join(dir, string(l)+".json")
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
+		all := map[string]*message{}
+		from := map[string]string{}
+		for _, d := range dirs {
+			name := path.Join(d, string(l)+".json")
+			msgs, err := loadFile(fsys, l, name)
+			if err != nil {
+				return nil, err
+			}
+			for k, m := range msgs {
+				if prev, dup := from[k]; dup {
+					return nil, fmt.Errorf("i18n: key %q is in both %s and %s", k, prev, name)
+				}
+				all[k], from[k] = m, name
+			}
 		}
-		msgs, err := parseFile(l, data)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		c.langs[l] = msgs
+		c.langs[l] = all
 	}
 	return c, nil
+}
+
+// groupDirs lists dir and its immediate sub-directories, sorted.
+func groupDirs(fsys fs.FS, dir string) ([]string, error) {
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	dirs := []string{dir}
+	for _, e := range ents {
+		if e.IsDir() {
+			dirs = append(dirs, path.Join(dir, e.Name()))
+		}
+	}
+	slices.Sort(dirs[1:])
+	return dirs, nil
+}
+
+func loadFile(fsys fs.FS, l Lang, name string) (map[string]*message, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	msgs, err := parseFile(l, data)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	return msgs, nil
 }
 
 // parseFile decodes one language file token by token: encoding/json would

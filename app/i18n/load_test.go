@@ -3,6 +3,7 @@ package i18n
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestLoadErrors(t *testing.T) {
@@ -62,5 +63,30 @@ func TestFormatFile(t *testing.T) {
 	}
 	if got := string(formatFile(c.langs[RU])); got != "{\n}\n" {
 		t.Errorf("empty file: got %q", got)
+	}
+}
+
+func TestLoadGroups(t *testing.T) {
+	fsys := mapFS(map[Lang]string{RU: `{"a": "А"}`})
+	for _, l := range All {
+		fsys["tr/screen/"+string(l)+".json"] = &fstest.MapFile{Data: []byte(`{"screen.b": "Б"}`)}
+	}
+	c, err := Load(fsys, "tr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T(EN, "screen.b", nil); got != "Б" {
+		t.Errorf("key from a group file: got %q", got)
+	}
+
+	fsys["tr/screen/ru.json"] = &fstest.MapFile{Data: []byte(`{"a": "again"}`)}
+	if _, err := Load(fsys, "tr"); err == nil || !strings.Contains(err.Error(), `key "a" is in both tr/ru.json and tr/screen/ru.json`) {
+		t.Errorf("duplicate across groups: err = %v", err)
+	}
+
+	fsys["tr/screen/ru.json"] = &fstest.MapFile{Data: []byte(`{"screen.b": "Б"}`)}
+	delete(fsys, "tr/screen/sr.json")
+	if _, err := Load(fsys, "tr"); err == nil || !strings.Contains(err.Error(), "tr/screen/sr.json") {
+		t.Errorf("missing language in a group: err = %v", err)
 	}
 }

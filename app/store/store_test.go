@@ -222,3 +222,44 @@ func TestRestoreReplacesContentAndKeepsSafetyCopy(t *testing.T) {
 		t.Fatalf("safety copy holds %q, want the pre-restore Tuesday", name)
 	}
 }
+
+// The desktop app opens without the check and runs it in the background;
+// a damaged file must still be reported, and a sound one must pass.
+func TestQuickCheckFindsDamage(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "counter.db")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.W.Exec(`CREATE TABLE filler(x TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<2000) INSERT INTO filler SELECT printf('%0500d', i) FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuickCheck(ctx); err != nil {
+		t.Fatalf("sound file: %v", err)
+	}
+	db.Close()
+
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	junk := make([]byte, 4096)
+	for i := range junk {
+		junk[i] = 0xA5
+	}
+	if _, err := f.WriteAt(junk, st.Size()/2/4096*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	db, err = Open(ctx, path, Options{SkipIntegrityCheck: true})
+	if err != nil {
+		t.Fatalf("open without the check must succeed: %v", err)
+	}
+	defer db.Close()
+	if err := db.QuickCheck(ctx); !errs.Has(err, ErrCorrupt) {
+		t.Fatalf("damaged file: QuickCheck = %v, want %s", err, ErrCorrupt)
+	}
+}

@@ -179,6 +179,13 @@ CREATE INDEX parcels_onhand ON parcels(recipient_key) WHERE status IN ('stored',
 CREATE INDEX parcels_cell ON parcels(cell_id) WHERE cell_id IS NOT NULL;
 -- only parcels on the shelves: manifest rows (expected) would double the import's index work
 CREATE INDEX parcels_status ON parcels(status, deadline_at) WHERE status IN ('stored','to_return');
+-- the Stock screen pages through the parcels at the point (on the shelves or packed in a
+-- return box) by row number in acceptance order: these hold only those parcels, and every
+-- column a stock filter tests, so a page is read from the index alone however deep it is
+CREATE INDEX parcels_stock ON parcels(accepted_at, id, partner_id, status, cell_id, deadline_at)
+    WHERE status IN ('stored','to_return','boxed');
+CREATE INDEX parcels_stock_partner ON parcels(partner_id, accepted_at, id, status, cell_id, deadline_at)
+    WHERE status IN ('stored','to_return','boxed');
 CREATE INDEX parcels_manifest ON parcels(manifest_id) WHERE manifest_id IS NOT NULL;
 CREATE INDEX parcels_delivery ON parcels(delivery_id) WHERE delivery_id IS NOT NULL;
 CREATE INDEX parcels_box ON parcels(return_box_id) WHERE return_box_id IS NOT NULL;

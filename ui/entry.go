@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"smartpoint/device/wedge"
+)
+
+// Entry is the only text field the window uses. Besides editing, it feeds
+// every key to the wedge decoder: when a scanner burst ends, the scanned
+// characters are taken back out of the field (what the person had typed
+// stays) and the scan goes to the router. So a scan is never lost into a
+// form field, and a scanner's Enter never submits a form.
+type Entry struct {
+	widget.Entry
+	u *UI
+	// OnEnter runs on a person's Enter with the field's text.
+	OnEnter func(text string)
+	// KeepOnScan: the field wants scans typed into it (the search field):
+	// the scan still goes to the router, and the text stays.
+	KeepOnScan bool
+}
+
+func (u *UI) newEntry(placeholder string) *Entry {
+	e := &Entry{u: u}
+	e.ExtendBaseWidget(e)
+	e.PlaceHolder = placeholder
+	return e
+}
+
+func (u *UI) newPasswordEntry(placeholder string) *Entry {
+	e := u.newEntry(placeholder)
+	e.Password = true
+	return e
+}
+
+// TypedRune implements fyne.Focusable.
+func (e *Entry) TypedRune(r rune) {
+	e.Entry.TypedRune(r)
+	if res, ok := e.u.keys.rune(r); ok {
+		e.scanned(res)
+	}
+}
+
+// TypedKey implements fyne.Focusable: Enter, Escape and F-keys are ours.
+func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		res := e.u.keys.enter()
+		if res.Kind == wedge.Scan {
+			e.scanned(res)
+			return
+		}
+		if e.u.modal != nil && e.OnEnter == nil {
+			e.u.modal.enter()
+			return
+		}
+		if e.OnEnter != nil {
+			e.OnEnter(e.Text)
+		}
+		return
+	case fyne.KeyEscape:
+		e.u.escape()
+		return
+	}
+	if isFKey(ev.Name) && e.u.command(ev.Name) {
+		return
+	}
+	e.u.touch()
+	e.Entry.TypedKey(ev)
+}
+
+// scanned takes the burst's characters out of the field and routes the scan.
+func (e *Entry) scanned(res wedge.Result) {
+	if !e.KeepOnScan {
+		r := []rune(e.Text)
+		e.SetText(string(r[:max(0, len(r)-res.Typed)]))
+	} else {
+		e.SetText(res.Text)
+	}
+	e.u.router.dispatch(res.Text, false)
+}
+
+func isFKey(n fyne.KeyName) bool {
+	switch n {
+	case fyne.KeyF1, fyne.KeyF2, fyne.KeyF3, fyne.KeyF4, fyne.KeyF5, fyne.KeyF6,
+		fyne.KeyF7, fyne.KeyF8, fyne.KeyF9, fyne.KeyF10, fyne.KeyF11, fyne.KeyF12:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smartpoint/app/counter"
+)
+
+// statusBar shows who works, which shift, whether the database is well,
+// devices and sync (filled in by their issues), and waiting scans.
+type statusBar struct {
+	u                                  *UI
+	clerk, shift, db, device, sync, qd *widget.Label
+	obj                                fyne.CanvasObject
+}
+
+func newStatusBar(u *UI) *statusBar {
+	s := &statusBar{u: u}
+	for _, l := range []**widget.Label{&s.clerk, &s.shift, &s.db, &s.device, &s.sync, &s.qd} {
+		*l = widget.NewLabel("")
+		(*l).Truncation = fyne.TextTruncateEllipsis
+	}
+	s.device.SetText(u.T("bar.devices_none"))
+	s.sync.SetText(u.T("bar.sync_off"))
+	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
+	s.obj = container.NewHBox(s.clerk, sep(), s.shift, sep(), s.db, sep(), s.device, sep(), s.sync, sep(), s.qd)
+	s.refresh()
+	return s
+}
+
+func (s *statusBar) refresh() {
+	u := s.u
+	if u.sess != nil {
+		s.clerk.SetText(u.T("bar.clerk", "Name", u.sess.Name(), "Role", u.T(roleKey(u.sess.Role()))))
+		if id := u.sess.ShiftID(); id != 0 {
+			s.shift.SetText(u.T("bar.shift_open", "ID", id))
+		} else {
+			s.shift.SetText(u.T("bar.shift_none"))
+		}
+	}
+	s.db.SetText(u.T(u.dbState))
+	s.setQueued(len(u.router.queue))
+}
+
+func (s *statusBar) setQueued(n int) {
+	if n == 0 {
+		s.qd.SetText("")
+		return
+	}
+	s.qd.SetText(s.u.p.N("scan.queued", n))
+}
+
+func roleKey(r counter.Role) string { return "cli.role." + string(r) }
