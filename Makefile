@@ -7,11 +7,12 @@ COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE      := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 # Same flags everywhere so the build cache holds (Fyne's GL code takes minutes cold).
+BUILDFLAGS := -trimpath -tags no_emoji,migrated_fynedo
 TESTENV   := CGO_ENABLED=0
 TESTTAGS  := -tags ci
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run deps test test-short bench bench-data lint fmt build clean
+.PHONY: run deps test test-short bench bench-data lint fmt build clean smoke screenshots
 
 run: deps build
 	./scripts/run.sh
@@ -20,7 +21,16 @@ deps:
 	./scripts/deps.sh
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/spctl ./cmd/spctl
+	$(GO) build $(BUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BIN)/spctl ./cmd/spctl
+	$(GO) build $(BUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BIN)/smartpoint ./cmd/smartpoint
+
+# The real window under Xvfb, driven with xdotool: log in, accept, issue;
+# checks the database and saves screenshots to docs/screenshots/.
+smoke: build
+	./scripts/smoke.sh
+
+screenshots: build
+	SP_SCREENSHOTS=1 ./scripts/smoke.sh
 
 test: deps
 	$(TESTENV) $(GO) vet $(TESTTAGS) ./...

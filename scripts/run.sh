@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# Starts SmartPoint on its embedded default database (SQLite in the user's
-# data directory). Until the desktop window lands, this runs the guided
-# first-run set-up of spctl, then shows the point's health and shift.
+# Starts the SmartPoint counter window on its embedded default database
+# (SQLite in the user's data directory; SMARTPOINT_DB or --db to change).
+# A new database opens the first-run wizard.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SPCTL=./bin/spctl
-if ! $SPCTL doctor >/dev/null 2>&1 || ! $SPCTL shift status >/dev/null 2>&1; then
-  $SPCTL init || true
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display: the counter window needs a desktop session (or run it under xvfb-run)." >&2
+  echo "The same database can be administered without a display: ./bin/spctl help" >&2
+  exit 1
 fi
-$SPCTL doctor || true
-$SPCTL shift status || true
-echo
-$SPCTL help
+exec ./bin/smartpoint "$@"

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -43,6 +45,15 @@ func newBanner() *banner {
 	return b
 }
 
+// maxTitle is the longest headline kept on one line at 1366 px.
+const maxTitle = 90
+
+// titleSize shrinks the headline so that it fits one line at 1366 px.
+func titleSize(runes int) float32 {
+	const width, perRune = 1300, 0.56 // average glyph width as a share of the size
+	return min(26, max(16, width/(perRune*float32(max(runes, 1)))))
+}
+
 // show paints a result; an empty big text hides the number line.
 func (b *banner) show(t tone, big, title, detail string) {
 	b.tone = t
@@ -55,6 +66,13 @@ func (b *banner) show(t tone, big, title, detail string) {
 		b.big.Show()
 	}
 	b.big.Refresh()
+	// The headline is one line: long messages get smaller type, and the
+	// longest go to the wrapped detail line in full.
+	if n := len([]rune(title)); n > maxTitle {
+		detail = strings.TrimSpace(title + "\n" + detail)
+		title = string([]rune(title)[:maxTitle-1]) + "…"
+	}
+	b.title.TextSize = titleSize(len([]rune(title)))
 	b.title.Text = title
 	b.title.Refresh()
 	b.detail.SetText(detail)

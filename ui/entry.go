@@ -20,6 +20,8 @@ type Entry struct {
 	// KeepOnScan: the field wants scans typed into it (the search field):
 	// the scan still goes to the router, and the text stays.
 	KeepOnScan bool
+	// OnKey sees other keys first (arrows, F-keys); true means handled.
+	OnKey func(fyne.KeyName) bool
 }
 
 func (u *UI) newEntry(placeholder string) *Entry {
@@ -48,9 +50,12 @@ func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		res := e.u.keys.enter()
-		if res.Kind == wedge.Scan {
+		switch res.Kind {
+		case wedge.Scan:
 			e.scanned(res)
 			return
+		case wedge.Trailer:
+			return // a scanner's second terminator (Tab+Enter, CR+LF): not a person's Enter
 		}
 		if e.u.modal != nil && e.OnEnter == nil {
 			e.u.modal.enter()
@@ -62,6 +67,10 @@ func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
 		return
 	case fyne.KeyEscape:
 		e.u.escape()
+		return
+	}
+	if e.OnKey != nil && e.OnKey(ev.Name) {
+		e.u.touch()
 		return
 	}
 	if isFKey(ev.Name) && e.u.command(ev.Name) {

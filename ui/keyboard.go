@@ -62,6 +62,9 @@ func (k *keyboard) canvasRune(r rune) {
 }
 
 func (k *keyboard) canvasKey(ev *fyne.KeyEvent) {
+	if w := k.u.wizard; w != nil && k.u.modal == nil && ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter && w.key(ev.Name) {
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		res := k.enter()
@@ -70,9 +73,13 @@ func (k *keyboard) canvasKey(ev *fyne.KeyEvent) {
 		switch res.Kind {
 		case wedge.Scan:
 			k.u.router.dispatch(res.Text, false)
+		case wedge.Trailer:
+			// A scanner's second terminator must not answer a dialog.
 		default:
 			if k.u.modal != nil {
 				k.u.modal.enter()
+			} else if k.u.wizard != nil {
+				k.u.wizard.key(ev.Name)
 			} else if typed != "" {
 				k.u.router.dispatch(typed, true)
 			}
@@ -110,6 +117,10 @@ func (u *UI) escape() {
 	}
 	if u.shell != nil {
 		u.shell.escape()
+		return
+	}
+	if u.wizard != nil {
+		u.wizard.back()
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-		"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -63,6 +63,17 @@ func (l *loginView) build() {
 	}
 	l.pin = u.newPasswordEntry(u.T("login.pin"))
 	l.pin.OnEnter = func(string) { l.submit() }
+	l.pin.OnKey = func(n fyne.KeyName) bool {
+		switch n {
+		case fyne.KeyUp:
+			l.choose(l.sel - 1)
+		case fyne.KeyDown:
+			l.choose(l.sel + 1)
+		default:
+			return false
+		}
+		return true
+	}
 	l.msg = widget.NewLabel(u.T("login.hint"))
 	l.msg.Wrapping = fyne.TextWrapWord
 	l.queued = widget.NewLabel("")
@@ -75,7 +86,7 @@ func (l *loginView) build() {
 	form := container.NewVBox(title, widget.NewLabel(u.T("login.choose")), container.NewVBox(names...),
 		l.pin, keys, l.msg, l.queued)
 	l.obj = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, form.MinSize().Height), form))
-	l.choose(l.sel)
+	l.mark(l.sel)
 	l.setQueued(len(u.router.queue))
 }
 
@@ -83,6 +94,12 @@ func (l *loginView) choose(i int) {
 	if i < 0 || i >= len(l.clerks) {
 		return
 	}
+	l.mark(i)
+	l.u.refocus()
+}
+
+// mark highlights clerk i as the one logging in.
+func (l *loginView) mark(i int) {
 	l.sel = i
 	for j, b := range l.names {
 		if j == i {
@@ -92,7 +109,6 @@ func (l *loginView) choose(i int) {
 		}
 		b.Refresh()
 	}
-	l.u.refocus()
 }
 
 func (l *loginView) keypad(k string) {

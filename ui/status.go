@@ -20,7 +20,6 @@ func newStatusBar(u *UI) *statusBar {
 	s := &statusBar{u: u}
 	for _, l := range []**widget.Label{&s.clerk, &s.shift, &s.db, &s.device, &s.sync, &s.qd} {
 		*l = widget.NewLabel("")
-		(*l).Truncation = fyne.TextTruncateEllipsis
 	}
 	s.device.SetText(u.T("bar.devices_none"))
 	s.sync.SetText(u.T("bar.sync_off"))

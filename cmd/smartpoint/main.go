@@ -100,7 +100,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	u := ui.New(a, deps)
 	if o.benchStartup {
-		a.Lifecycle().SetOnStarted(func() { go reportStartup(u.Window(), start, stdout, a) })
+		a.Lifecycle().SetOnStarted(func() { go reportStartup(start, stdout, a) })
+	} else {
+		a.Lifecycle().SetOnStarted(func() {
+			go func() { fyne.DoAndWait(func() {}); releaseStartupGarbage() }()
+		})
 	}
 	log.Info("counter window starting", "db", path, "lang", lang, "setup_ms", time.Since(start).Milliseconds())
 	u.ShowAndRun()

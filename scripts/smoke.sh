@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Smoke test of the real counter window: builds nothing (make smoke builds),
+# starts bin/smartpoint under Xvfb on a fresh database, drives it with
+# xdotool like a clerk with a keyboard-wedge scanner (log in, open the
+# shift, accept a parcel by typing its scan, issue it to its customer),
+# then checks the database with sqlite3 and saves screenshots.
+#
+# SP_SCREENSHOTS=1 also visits every screen and writes
+# docs/screenshots/<screen>.png (1366×768, the typical counter PC).
+# Needs: xvfb xauth xdotool imagemagick sqlite3 (scripts/deps.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+SHOTS=${SP_SHOT_DIR:-$WORK/shots}
+[ "${SP_SCREENSHOTS:-}" = 1 ] && SHOTS=$ROOT/docs/screenshots
+mkdir -p "$SHOTS"
+export SMARTPOINT_DB=$WORK/counter.db LANGUAGE=ru SMARTPOINT_LANG=ru
+PIN=4827
+TRACK=RA000000178KG   # a kgpost (UPU S10) track with a valid check digit
+
+fail() { echo "smoke: FAIL: $*" >&2; exit 1; }
+for tool in xvfb-run xdotool import sqlite3; do
+  command -v $tool >/dev/null || fail "$tool is missing (run scripts/deps.sh)"
+done
+
+# A point with one expected parcel, set up with the admin CLI.
+./bin/spctl init --name "ПВЗ Смоук" --country KG --owner "Айгуль" --pin $PIN \
+  --racks A-B --shelves 2 --cells 5 --capacity 3 >/dev/null
+printf 'Трек;Получатель;Телефон;Размер;К оплате;Код выдачи\n%s;Жылдыз Смоук;0555 000 111;S;0;12345678*4321\n' "$TRACK" > "$WORK/m.csv"
+SMARTPOINT_CLERK=Айгуль SMARTPOINT_PIN=$PIN ./bin/spctl import-manifest --partner kgpost "$WORK/m.csv" >/dev/null
+
+cat > "$WORK/drive.sh" <<DRIVE
+#!/usr/bin/env bash
+set -euo pipefail
+shot() { sleep 0.6; import -window root "$SHOTS/\$1.png"; }
+key() { xdotool key --clearmodifiers "\$@"; sleep 0.4; }
+scan() { xdotool type --delay 4 "\$1"; xdotool key Return; sleep 0.6; }   # a wedge scanner: fast keys + Enter
+slow() { xdotool type --delay 150 "\$1"; }                                # a person
+"$ROOT/bin/smartpoint" > "$WORK/app.log" 2>&1 & APP=\$!
+for i in \$(seq 1 100); do xdotool search --name SmartPoint >/dev/null 2>&1 && break; sleep 0.1; done
+WID=\$(xdotool search --name SmartPoint | head -1)
+xdotool windowsize \$WID 1366 768 windowmove \$WID 0 0; sleep 1
+shot login
+slow $PIN; key Return; sleep 0.5
+shot shift-offer
+key Return                                   # open the shift
+key F2; scan "$TRACK"; shot accept
+key F1; scan "12345678*4321"; shot issue-list
+scan "$TRACK"; shot issue-confirmed
+key F9; sleep 0.5; shot issued
+if [ "${SP_SCREENSHOTS:-}" = 1 ]; then
+  key F1; shot counter
+  for k in F4:returns F5:stock F6:search F7:inventory F8:settings; do key \${k%%:*}; shot \${k##*:}; done
+fi
+kill \$APP; wait \$APP 2>/dev/null || true
+DRIVE
+chmod +x "$WORK/drive.sh"
+xvfb-run -a -s "-screen 0 1366x768x24" "$WORK/drive.sh" || { cat "$WORK/app.log" >&2; fail "driving the window"; }
+
+status=$(sqlite3 "$SMARTPOINT_DB" "SELECT status FROM parcels WHERE track='$TRACK'")
+events=$(sqlite3 "$SMARTPOINT_DB" "SELECT group_concat(kind, ',') FROM (SELECT kind FROM events WHERE entity LIKE 'parcel:%' ORDER BY seq)")
+echo "smoke: parcel $TRACK status=$status events=$events"
+[ "$status" = issued ] || { cat "$WORK/app.log" >&2; fail "the parcel should be issued, is '$status'"; }
+case "$events" in *parcel.accepted*parcel.issued*) ;; *) fail "event log lacks accept→issue: $events";; esac
+grep -qi "panic" "$WORK/app.log" && { cat "$WORK/app.log" >&2; fail "the app panicked"; }
+echo "smoke: OK; screenshots in $SHOTS"
+ls "$SHOTS"
