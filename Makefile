@@ -41,7 +41,7 @@ test-short:
 
 # Benchmarks with baselines; writes BENCHMARKS.md. The first run generates a
 # 1,000,000-parcel database (SP_BENCH_PARCELS to change, SP_BENCH_DB for its path).
-bench:
+bench: build
 	./scripts/bench.sh
 
 bench-data: build

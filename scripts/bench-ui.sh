@@ -40,6 +40,8 @@ for i in $(seq 1 "$RUNS"); do
   T0=$(date +%s%N)
   line=$(SP_T0_NS=$T0 ./bin/smartpoint --db "$DB" --bench-startup 2>/dev/null | tail -1)
   echo "startup $cold $line"
+  line=$(SP_T0_NS=$(date +%s%N) ./bin/smartpoint --bench-bare 2>/dev/null | tail -1)
+  echo "bare warm $line"
 done
 } > "$OUT"
 

@@ -38,7 +38,16 @@ run() { # run <benchmark regexp> <benchtime>
 status=0
 if grep -q '^FAIL' "$OUT"; then status=1; fi
 
-"$GO" run "${TAGS[@]}" ./scripts/benchmd -in "$OUT" -out BENCHMARKS.md \
+# The real window: start-up and scan-to-paint (needs Xvfb; skipped without it).
+UIOUT=bench-ui.out
+rm -f "$UIOUT"
+if command -v Xvfb >/dev/null && command -v xdotool >/dev/null && [ -x bin/smartpoint ]; then
+  SP_BENCH_DB="${SP_BENCH_DB:-${TMPDIR:-/tmp}/smartpoint-bench-1m.db}" OUT="$UIOUT" ./scripts/bench-ui.sh || echo "bench-ui failed" >&2
+else
+  echo "skipping the window measurements: needs Xvfb, xdotool and bin/smartpoint (make build)" >&2
+fi
+
+"$GO" run "${TAGS[@]}" ./scripts/benchmd -in "$OUT" -out BENCHMARKS.md -ui "$UIOUT" \
   -parcels "${SP_BENCH_PARCELS:-1000000}" -started "$started" -load-before "$load_before" \
   -benchtime "$BENCHTIME" -imports "$IMPORTS"
 echo "wrote BENCHMARKS.md"

@@ -12,7 +12,8 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 # System packages for the Fyne desktop build (OpenGL/X11 headers) and SQLite CLI for support work.
-PKGS="gcc pkg-config libgl1-mesa-dev xorg-dev sqlite3"
+# xvfb, xdotool and imagemagick drive the real window in make smoke and make bench.
+PKGS="gcc pkg-config libgl1-mesa-dev xorg-dev sqlite3 xvfb xauth xdotool imagemagick"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

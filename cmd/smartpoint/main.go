@@ -40,6 +40,7 @@ type options struct {
 	db           string
 	showVersion  bool
 	benchStartup bool // print start-up time and memory once the window is painted, then quit
+	benchBare    bool // the same for an empty Fyne window: the platform's baseline
 	tracePaint   bool // log scan-to-painted times
 }
 
@@ -51,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.db, "db", "", p.T("app.flag.db"))
 	fs.BoolVar(&o.showVersion, "version", false, p.T("app.flag.version"))
 	fs.BoolVar(&o.benchStartup, "bench-startup", false, p.T("app.flag.bench_startup"))
+	fs.BoolVar(&o.benchBare, "bench-bare", false, p.T("app.flag.bench_bare"))
 	fs.BoolVar(&o.tracePaint, "trace-paint", os.Getenv("SMARTPOINT_TRACE_PAINT") != "", p.T("app.flag.trace_paint"))
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -59,6 +61,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		bi := buildinfo.Get(version, commit, date)
 		fmt.Fprintln(stdout, p.T("cli.version", "Version", bi.Version, "Commit", bi.Commit, "Date", bi.Date))
 		return 0
+	}
+	if o.benchBare {
+		return bareWindow(p, stdout)
 	}
 	log := newLogger(stderr)
 	slog.SetDefault(log)
@@ -122,6 +127,19 @@ func newLogger(w io.Writer) *slog.Logger {
 		level = slog.LevelError
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// bareWindow measures an empty window the way --bench-startup measures
+// the counter: what Fyne and the OpenGL driver cost before our code.
+func bareWindow(p i18n.Printer, stdout io.Writer) int {
+	start := time.Now()
+	a := fyneapp.NewWithID(appID + ".bare")
+	w := a.NewWindow(p.T("app.title"))
+	w.SetContent(widget.NewLabel(p.T("app.title")))
+	w.Resize(fyne.NewSize(1280, 720))
+	a.Lifecycle().SetOnStarted(func() { go reportStartup(start, stdout, a) })
+	w.ShowAndRun()
+	return 0
 }
 
 // fatalWindow explains, in a window, why the counter cannot start; an

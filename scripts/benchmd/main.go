@@ -31,6 +31,7 @@ func main() {
 	loadBefore := flag.String("load-before", "", "load average before the run")
 	benchtime := flag.String("benchtime", "", "-benchtime of the latency benchmarks")
 	imports := flag.String("imports", "", "-benchtime of the import benchmarks")
+	uiIn := flag.String("ui", "", "bench-ui.out of scripts/bench-ui.sh (optional)")
 	flag.Parse()
 	log.SetFlags(0)
 	raw, err := os.ReadFile(*in)
@@ -41,7 +42,16 @@ func main() {
 	if len(run.results) == 0 && len(run.failed) == 0 {
 		log.Fatalf("%s: no benchmark results", *in)
 	}
-	doc := report{run: run, parcels: *parcels, started: *started, loadBefore: *loadBefore,
+	var ui *uiRun
+	if *uiIn != "" {
+		if b, err := os.ReadFile(*uiIn); err == nil {
+			u := parseUI(string(b))
+			ui = &u
+		} else {
+			log.Printf("no window measurements: %v", err)
+		}
+	}
+	doc := report{ui: ui, run: run, parcels: *parcels, started: *started, loadBefore: *loadBefore,
 		benchtime: *benchtime, imports: *imports, raw: string(raw), machine: describeMachine(run.cpu)}
 	f, err := os.Create(*out)
 	if err != nil {
@@ -247,6 +257,7 @@ func describeMachine(goTestCPU string) machine {
 }
 
 type report struct {
+	ui                                           *uiRun
 	run                                          parsed
 	parcels                                      int
 	started, loadBefore, benchtime, imports, raw string
@@ -283,6 +294,9 @@ func (r report) write(w io.Writer) {
 	p("")
 	r.writeBudgets(p)
 	r.writeResults(p)
+	if r.ui != nil {
+		r.ui.write(p)
+	}
 	p("## Raw output")
 	p("")
 	p("<details><summary>go test -bench output</summary>")

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,5 +47,34 @@ func TestParseAndVerdicts(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)
 		}
+	}
+}
+
+func TestParseUI(t *testing.T) {
+	raw := `# machine: 2 cores
+startup cold {"exec_to_painted_ms":1200,"main_to_painted_ms":1000,"rss_kb":160000,"peak_rss_kb":160000}
+startup warm {"exec_to_painted_ms":300,"main_to_painted_ms":250,"rss_kb":140000,"peak_rss_kb":150000}
+bare warm {"exec_to_painted_ms":200,"main_to_painted_ms":150,"rss_kb":130000,"peak_rss_kb":130000}
+phase unknown 0
+phase parcel 2
+phase end 4
+paint 10
+paint 12
+paint 40
+paint 130
+`
+	u := parseUI(raw)
+	if len(u.startup["cold"]) != 1 || len(u.startup["bare"]) != 1 || len(u.startup["warm"]) != 1 {
+		t.Fatalf("startup samples %+v", u.startup)
+	}
+	if !slices.Equal(u.paint["unknown"], []float64{10, 12}) || !slices.Equal(u.paint["parcel"], []float64{40, 130}) {
+		t.Fatalf("phases %+v", u.paint)
+	}
+	var b strings.Builder
+	u.write(func(f string, a ...any) { fmt.Fprintf(&b, f+"\n", a...) })
+	out := b.String()
+	// cold RSS 156 MB exceeds the budget; parcel p99 130 ms too.
+	if strings.Count(out, "**missed**") != 2 || !strings.Contains(out, "| warm | 1 | 300 / 300 ms | 136.7 MB") {
+		t.Fatalf("verdicts wrong:\n%s", out)
 	}
 }
