@@ -17,7 +17,7 @@ func TestEveryCodeEventAndStatusIsTranslated(t *testing.T) {
 		EvClerkLoginFailed, EvClerkLocked, EvClerkLogin, EvShiftOpened, EvShiftClosed, EvManifestImported, EvDeliveryOpened,
 		EvDeliveryClosed, EvParcelAccepted, EvParcelDuplicate, EvParcelIssued, EvParcelRefused, EvParcelExpired, EvParcelMoved,
 		EvParcelBoxed, EvParcelUnboxed, EvParcelReturned, EvHandover, EvReturnBoxOpened, EvReturnHanded, EvInventoryStarted,
-		EvInventoryDone, EvBackupMade, EvRestored} {
+		EvInventoryDone, EvBackupMade, EvRestored, EvSettingsSaved} {
 		keys = append(keys, "event."+k)
 	}
 	for _, st := range []Status{StatusExpected, StatusStored, StatusIssued, StatusToReturn, StatusBoxed, StatusReturned} {

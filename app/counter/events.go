@@ -39,6 +39,7 @@ const (
 	EvInventoryDone    = "inventory.finished"
 	EvBackupMade       = "db.backup"
 	EvRestored         = "db.restored"
+	EvSettingsSaved    = "settings.saved"
 )
 
 // Event is one entry of the append-only log.

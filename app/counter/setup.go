@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"smartpoint/app/errs"
+	"smartpoint/app/i18n"
 )
 
 // Point is the pickup point's profile.
@@ -55,7 +56,10 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest) (*Session, error)
 		p.Currency = countryCurrency[p.Country]
 	}
 	if p.Language == "" {
-		p.Language = "ru"
+		p.Language = string(i18n.RU)
+	}
+	if err := validLanguage(&p); err != nil {
+		return nil, err
 	}
 	if err := ValidatePIN(req.OwnerPIN); err != nil {
 		return nil, err
@@ -138,21 +142,38 @@ func (t *txn) savePoint(p Point) error {
 
 // PointProfile reads the point's profile.
 func (s *Service) PointProfile(ctx context.Context) (Point, error) {
+	return readPoint(ctx, s.db.R)
+}
+
+// readPoint reads the profile through q: the database, or a transaction
+// about to change it.
+func readPoint(ctx context.Context, q rowQueryer) (Point, error) {
 	var p Point
 	for k, dst := range map[string]*string{
 		"point.name": &p.Name, "point.address": &p.Address, "point.phone": &p.Phone, "point.hours": &p.Hours,
 		"point.country": &p.Country, "point.currency": &p.Currency, "point.language": &p.Language,
 	} {
-		v, err := s.setting(ctx, k)
+		err := q.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM meta WHERE key = ?), '')`, k).Scan(dst)
 		if err != nil {
-			return p, err
+			return p, fmt.Errorf("setting %s: %w", k, err)
 		}
-		*dst = v
 	}
 	return p, nil
 }
 
-// SavePointProfile updates the profile (owner only).
+// validLanguage normalises p.Language and refuses a language the app has
+// no translations for.
+func validLanguage(p *Point) error {
+	p.Language = strings.ToLower(strings.TrimSpace(p.Language))
+	if !i18n.Lang(p.Language).Valid() {
+		return errs.New(ErrInvalid, "Field", "point.language", "Value", p.Language)
+	}
+	return nil
+}
+
+// SavePointProfile updates the profile (owner only: the country changes
+// how phones are read). The language alone may also be changed by a
+// manager, with SetLanguage.
 func (s *Service) SavePointProfile(ctx context.Context, sess *Session, p Point) error {
 	if err := sess.require(RoleOwner); err != nil {
 		return err
@@ -162,6 +183,9 @@ func (s *Service) SavePointProfile(ctx context.Context, sess *Session, p Point) 
 	}
 	if _, ok := countryCurrency[p.Country]; !ok {
 		return errs.New(ErrInvalid, "Field", "point.country", "Value", p.Country)
+	}
+	if err := validLanguage(&p); err != nil {
+		return err
 	}
 	err := s.tx(ctx, sess, func(t *txn) error {
 		if err := t.savePoint(p); err != nil {

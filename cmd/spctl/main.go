@@ -75,6 +75,7 @@ func commands() []command {
 		{"backup", (*cli).cmdBackup},
 		{"restore", (*cli).cmdRestore},
 		{"doctor", (*cli).cmdDoctor},
+		{"demo", (*cli).cmdDemo},
 		{"bench-data", (*cli).cmdBenchData},
 		{"help", (*cli).cmdHelp},
 	}
