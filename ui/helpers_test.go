@@ -28,7 +28,7 @@ const ownerPIN = "4827"
 // env is a counter window on a real SQLite file, driven like a person
 // and a scanner would: keys go to whatever has focus, as in the driver.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	u     *UI
 	svc   *counter.Service
@@ -40,7 +40,7 @@ type env struct {
 
 // newEnv opens a set-up point (owner Айгуль, PIN 4827, racks A–B) and
 // shows the login screen.
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := newBareEnv(t)
 	if _, err := e.svc.Setup(e.ctx, counter.SetupRequest{
@@ -55,7 +55,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // newBareEnv opens an empty database; start() shows the wizard.
-func newBareEnv(t *testing.T) *env {
+func newBareEnv(t testing.TB) *env {
 	t.Helper()
 	test.NewTempApp(t)
 	ctx := context.Background()
@@ -80,7 +80,7 @@ func (e *env) start() {
 }
 
 // loggedIn returns an env with the owner logged in and the shift open.
-func loggedIn(t *testing.T) *env {
+func loggedIn(t testing.TB) *env {
 	t.Helper()
 	e := newEnv(t)
 	e.typeSlow(ownerPIN)

@@ -17,8 +17,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
+	"smartpoint/app/buildinfo"
 	"strings"
 	"syscall"
 
@@ -179,41 +179,9 @@ func (c *cli) cmdHelp(args []string) error {
 	return usage("cli.err.extra_args", "Args", pos[1])
 }
 
-// buildInfo is the version stamped by -ldflags, completed from the VCS
-// data the Go toolchain embeds when built from a checkout.
-func buildInfo() (v, rev, built string) {
-	v, rev, built = version, commit, date
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return
-	}
-	dirty := false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			if rev == "unknown" && s.Value != "" {
-				rev = s.Value
-			}
-		case "vcs.time":
-			if built == "unknown" && s.Value != "" {
-				built = s.Value
-			}
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if dirty && rev != "unknown" && commit == "unknown" {
-		rev += "-dirty"
-	}
-	if v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = bi.Main.Version
-	}
-	return
-}
-
 func (c *cli) version() {
-	v, rev, built := buildInfo()
-	c.result(map[string]string{"version": v, "commit": rev, "date": built}, func(w io.Writer) {
-		c.line(w, "cli.version", "Version", v, "Commit", rev, "Date", built)
+	bi := buildinfo.Get(version, commit, date)
+	c.result(bi, func(w io.Writer) {
+		c.line(w, "cli.version", "Version", bi.Version, "Commit", bi.Commit, "Date", bi.Date)
 	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"smartpoint/app/money"
 	"strconv"
 	"time"
 
@@ -105,8 +106,8 @@ func (c *cli) printReport(r counter.Report, currency string) {
 			{"cli.report.refused", strconv.Itoa(r.Refused)},
 			{"cli.report.expired", strconv.Itoa(r.Expired)},
 			{"cli.report.returned", strconv.Itoa(r.Returned)},
-			{"cli.report.cash", money(r.CashCollected, currency)},
-			{"cli.report.card", money(r.CardCollected, currency)},
+			{"cli.report.cash", money.Format(r.CashCollected, currency)},
+			{"cli.report.card", money.Format(r.CardCollected, currency)},
 			{"cli.report.on_hand", strconv.Itoa(r.OnHand)},
 			{"cli.report.overdue", strconv.Itoa(r.Overdue)},
 		} {
@@ -134,7 +135,7 @@ func (c *cli) reportLines(w io.Writer, titleKey, keyCol string, lines []counter.
 		if l.Name != "" {
 			name = l.Name
 		}
-		t.row(name, strconv.Itoa(l.Accepted), strconv.Itoa(l.Issued), strconv.Itoa(l.Refused), strconv.Itoa(l.Returned), money(l.Cash, currency))
+		t.row(name, strconv.Itoa(l.Accepted), strconv.Itoa(l.Issued), strconv.Itoa(l.Refused), strconv.Itoa(l.Returned), money.Format(l.Cash, currency))
 	}
 	t.flush()
 }

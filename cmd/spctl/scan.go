@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"smartpoint/app/money"
 	"strconv"
 	"strings"
 
@@ -147,7 +148,7 @@ func (c *cli) cmdIssue(args []string) error {
 	c.result(res, func(w io.Writer) {
 		c.line(w, "cli.issue.done", "Number", res.Number, "Issued", len(res.Issued), "Refused", len(res.Refused))
 		if res.Due > 0 {
-			c.line(w, "cli.issue.paid", "Amount", money(res.Paid, currency), "Method", c.p.T("cli.pay."+res.PayMethod))
+			c.line(w, "cli.issue.paid", "Amount", money.Format(res.Paid, currency), "Method", c.p.T("cli.pay."+res.PayMethod))
 		}
 	})
 	return nil
@@ -181,7 +182,7 @@ func issueRequest(ids, scanned, refusals []string, paid, pay string) (counter.Is
 		req.Items = append(req.Items, item)
 	}
 	if paid != "" {
-		v, ok := parseMoney(paid)
+		v, ok := money.Parse(paid)
 		if !ok {
 			return req, usage("cli.err.bad_amount", "Value", paid)
 		}

@@ -660,25 +660,3 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("version %v", v)
 	}
 }
-
-func TestMoneyFormatting(t *testing.T) {
-	for _, c := range []struct {
-		minor int64
-		cur   string
-		want  string
-	}{{0, "KGS", "0.00 KGS"}, {15000, "KGS", "150.00 KGS"}, {123405, "RSD", "1234.05 RSD"}, {-250, "", "-2.50"}} {
-		if got := money(c.minor, c.cur); got != c.want {
-			t.Errorf("money(%d, %q) = %q, want %q", c.minor, c.cur, got, c.want)
-		}
-	}
-	for in, want := range map[string]int64{"150": 15000, "150.5": 15050, "150,50": 15050, "0.05": 5, ".5": 50} {
-		if got, ok := parseMoney(in); !ok || got != want {
-			t.Errorf("parseMoney(%q) = %d, %v; want %d", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"", ".", "1.234", "-5", "12a", "1e3"} {
-		if _, ok := parseMoney(in); ok {
-			t.Errorf("parseMoney(%q) accepted", in)
-		}
-	}
-}
