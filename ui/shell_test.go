@@ -162,7 +162,7 @@ func TestIdleLockKeepsShift(t *testing.T) {
 	if e.u.checkIdle(e.keyAt.Add(5 * 60e9)) {
 		t.Fatal("locked after 5 minutes; the default is 10")
 	}
-	if !e.u.checkIdle(e.keyAt.Add(11 * 60e9)) || e.u.login == nil {
+	if !e.u.checkIdle(e.keyAt.Add(11*60e9)) || e.u.login == nil {
 		t.Fatal("not locked after 11 idle minutes")
 	}
 	e.typeSlow(ownerPIN)

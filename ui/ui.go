@@ -58,6 +58,7 @@ type UI struct {
 	modal  *modal
 	shell  *shell
 	login  *loginView
+	wizard *wizard // the first-run wizard while it is shown
 
 	lastInput time.Time
 	dbState   string // status.db.* key
