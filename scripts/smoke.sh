@@ -27,7 +27,10 @@ done
 
 # A point with one expected parcel, set up with the admin CLI.
 ./bin/spctl init --name "ПВЗ Смоук" --country KG --owner "Айгуль" --pin $PIN \
-  --racks A-B --shelves 2 --cells 5 --capacity 3 >/dev/null
+  --racks A-D --shelves 4 --cells 8 --capacity 3 >/dev/null
+if [ "${SP_SCREENSHOTS:-}" = 1 ]; then   # a living point for the pictures
+  SMARTPOINT_CLERK=Айгуль SMARTPOINT_PIN=$PIN ./bin/spctl demo --parcels 300 >/dev/null
+fi
 printf 'Трек;Получатель;Телефон;Размер;К оплате;Код выдачи\n%s;Жылдыз Смоук;0555 000 111;S;0;12345678*4321\n' "$TRACK" > "$WORK/m.csv"
 SMARTPOINT_CLERK=Айгуль SMARTPOINT_PIN=$PIN ./bin/spctl import-manifest --partner kgpost "$WORK/m.csv" >/dev/null
 
@@ -51,10 +54,18 @@ key F1; scan "12345678*4321"; shot issue-list
 scan "$TRACK"; shot issue-confirmed
 key F9; sleep 0.5; shot issued
 if [ "${SP_SCREENSHOTS:-}" = 1 ]; then
-  key F1; shot counter
+  key F1; scan "$TRACK"; shot counter
   for k in F4:returns F5:stock F6:search F7:inventory F8:settings; do key \${k%%:*}; shot \${k##*:}; done
 fi
 kill \$APP; wait \$APP 2>/dev/null || true
+if [ "\${SP_SCREENSHOTS:-}" = 1 ]; then     # the first-run wizard on an empty database
+  SMARTPOINT_DB="$WORK/fresh.db" "$ROOT/bin/smartpoint" >> "$WORK/app.log" 2>&1 & APP=\$!
+  for i in \$(seq 1 100); do xdotool search --name SmartPoint >/dev/null 2>&1 && break; sleep 0.1; done
+  WID=\$(xdotool search --name SmartPoint | head -1)
+  xdotool windowsize \$WID 1366 768 windowmove \$WID 0 0; sleep 1
+  shot wizard
+  kill \$APP; wait \$APP 2>/dev/null || true
+fi
 DRIVE
 chmod +x "$WORK/drive.sh"
 xvfb-run -a -s "-screen 0 1366x768x24" "$WORK/drive.sh" || { cat "$WORK/app.log" >&2; fail "driving the window"; }
