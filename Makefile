@@ -26,10 +26,10 @@ build:
 
 # The real window under Xvfb, driven with xdotool: log in, accept, issue;
 # checks the database and saves screenshots to docs/screenshots/.
-smoke: build
+smoke: deps build
 	./scripts/smoke.sh
 
-screenshots: build
+screenshots: deps build
 	SP_SCREENSHOTS=1 ./scripts/smoke.sh
 
 test: deps

@@ -7,7 +7,8 @@
 # quick run). BENCHTIME (default 10s) is how long each latency benchmark
 # runs; IMPORTS (default 3x) how many 100,000-row imports are timed. With
 # the defaults the whole run takes about 4 minutes on 2 cores (3 once the
-# database is cached); well under 10 on a busy machine.
+# database is cached), plus about 2 for the window measurements; well under
+# 10 on a busy machine.
 #
 # Raw output goes to bench.out (scratch, not committed); BENCHMARKS.md
 # embeds it.
@@ -25,14 +26,17 @@ TAGS=(-tags ci)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
-run() { # run <benchmark regexp> <benchtime>
-  "$GO" test "${TAGS[@]}" -count=1 -run '^$' -bench "$1" -benchtime="$2" -timeout 60m ./app/counter/ 2>&1
+run() { # run <benchmark regexp> <benchtime> [package]
+  "$GO" test "${TAGS[@]}" -count=1 -run '^$' -bench "$1" -benchtime="$2" -timeout 60m "${3:-./app/counter/}" 2>&1
 }
 
 # A failing benchmark still gets its row (FAILED) in BENCHMARKS.md.
 {
   run '^Benchmark(AcceptScan|IssueLookup|IssueCommit|DayReport|ShiftReport|Baseline.*)$' "$BENCHTIME" || true
   run '^BenchmarkImportManifest100k$' "$IMPORTS" || true
+  # The window with Fyne's test driver (software renderer); StockScroll
+  # builds a cached 100,000-parcel database on its first run (~30 s).
+  run '^Benchmark(ScanToRendered|RenderBaseline|StockScroll)$' "${UIBENCHTIME:-3s}" ./ui/ || true
 } | tee "$OUT"
 
 status=0

@@ -46,13 +46,12 @@ type acceptScreen struct {
 	info     *widget.Label
 	count    *widget.Label
 	progress *widget.ProgressBar
-	list     *widget.List
 	obj      fyne.CanvasObject
 
 	partners   []counter.Partner  // active partners, as in the select
 	manifests  []counter.Manifest // the selected partner's, as in the select after "none"
 	delivery   counter.Delivery   // ID 0: none open
-	recent     []acceptLine       // newest first
+	recent     *scanLog           // the delivery's scans, newest first
 	damaged    bool               // the next scan is damaged
 	note       string             // its damage note
 	lastAct    []string           // the last act shown
@@ -60,11 +59,6 @@ type acceptScreen struct {
 
 	// onImported, when set, runs after an import finished (tests).
 	onImported func(error)
-}
-
-type acceptLine struct {
-	text string
-	tone tone
 }
 
 func newAcceptScreen(u *UI) screen {
@@ -89,16 +83,7 @@ func newAcceptScreen(u *UI) screen {
 	s.importB = widget.NewButtonWithIcon(u.T("accept.import"), theme.FileIcon(), s.pickFile)
 	s.info.TextStyle.Bold = true
 	s.info.Truncation = fyne.TextTruncateEllipsis
-	s.list = widget.NewList(func() int { return len(s.recent) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id >= len(s.recent) {
-				return
-			}
-			l.Importance = toneImportance(s.recent[id].tone)
-			l.SetText(s.recent[id].text)
-		})
+	s.recent = newScanLog(acceptRecentMax)
 
 	pick := container.NewGridWithColumns(3,
 		container.NewBorder(nil, nil, widget.NewLabel(u.T("accept.partner")), nil, s.partner),
@@ -107,22 +92,10 @@ func newAcceptScreen(u *UI) screen {
 	buttons := container.NewHBox(s.startB, s.damagedB, s.importB, layout.NewSpacer(), s.count)
 	head := container.NewVBox(s.banner.obj, pick, buttons, s.info, s.progress,
 		widget.NewLabelWithStyle(u.T("accept.recent"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	s.obj = container.NewBorder(head, nil, nil, nil, s.list)
+	s.obj = container.NewBorder(head, nil, nil, nil, s.recent.list)
 	s.banner.show(toneInfo, "", u.T("accept.ready"), u.T("accept.ready_hint"))
 	s.paint()
 	return s
-}
-
-func toneImportance(t tone) widget.Importance {
-	switch t {
-	case toneOK:
-		return widget.SuccessImportance
-	case toneWarn:
-		return widget.WarningImportance
-	case toneError:
-		return widget.DangerImportance
-	}
-	return widget.MediumImportance
 }
 
 func (s *acceptScreen) view() fyne.CanvasObject { return s.obj }
@@ -352,8 +325,7 @@ func (s *acceptScreen) start() {
 
 func (s *acceptScreen) opened(d counter.Delivery) {
 	s.delivery = d
-	s.recent = nil
-	s.list.Refresh()
+	s.recent.set(nil)
 	s.paint()
 }
 
@@ -459,14 +431,7 @@ func (s *acceptScreen) errorHint(err error) string {
 	return s.u.T("accept.hint_set_aside")
 }
 
-func (s *acceptScreen) remember(t tone, text string) {
-	line := acceptLine{text: s.u.now().Format("15:04:05") + "  " + text, tone: t}
-	s.recent = append([]acceptLine{line}, s.recent...)
-	if len(s.recent) > acceptRecentMax {
-		s.recent = s.recent[:acceptRecentMax]
-	}
-	s.list.Refresh()
-}
+func (s *acceptScreen) remember(t tone, text string) { s.recent.add(s.u.now(), t, text) }
 
 // toggleDamaged arms the damage mark for the next scan, asking for a
 // short note; pressed again it disarms.
@@ -549,11 +514,7 @@ func (s *acceptScreen) manifestLabel(id int64) string {
 // manifest, so the rows are virtualised). others are F-key actions.
 func (u *UI) showDocument(t tone, title, intro string, lines []string, others ...*action) *modal {
 	list := widget.NewList(func() int { return len(lines) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return oneLineLabel() },
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[id]) })
 	list.HideSeparators = true
 	list.OnSelected = func(widget.ListItemID) { list.UnselectAll() }

@@ -79,8 +79,8 @@ func TestAcceptExpectedParcelShowsCellAndCommits(t *testing.T) {
 	if e.lastTone() != sound.Success || s.banner.tone != toneOK {
 		t.Fatalf("tone %v / %v, want success", e.lastTone(), s.banner.tone)
 	}
-	if len(s.recent) != 1 || !strings.Contains(s.recent[0].text, tr[0]) {
-		t.Fatalf("recent scans %+v", s.recent)
+	if len(s.recent.lines) != 1 || !strings.Contains(s.recent.lines[0].text, tr[0]) {
+		t.Fatalf("recent scans %+v", s.recent.lines)
 	}
 }
 

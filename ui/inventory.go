@@ -39,18 +39,11 @@ type inventoryScreen struct {
 	applyB   *widget.Button
 	inv      int64 // the running inventory, 0 when none
 	cell     string
-	lines    []invLine // newest first: the scans, or the report
-	list     *widget.List
+	log      *scanLog // newest first: the scans, or the report
 	listHead *widget.Label
 	report   *counter.InventoryReport
 	applied  bool
 	obj      fyne.CanvasObject
-}
-
-// invLine is one line of the scan log or the report.
-type invLine struct {
-	tone tone
-	text string
 }
 
 func newInventoryScreen(u *UI) screen {
@@ -61,37 +54,11 @@ func newInventoryScreen(u *UI) screen {
 	s.runB = widget.NewButton("", s.run)
 	s.runB.Importance = widget.HighImportance
 	s.applyB = widget.NewButton(string(keyInvApply)+" "+u.T("inv.apply"), s.apply)
-	s.list = widget.NewList(
-		func() int { return len(s.lines) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.lines) {
-				return
-			}
-			l := o.(*widget.Label)
-			l.Importance = lineImportance(s.lines[i].tone)
-			l.SetText(s.lines[i].text)
-		})
+	s.log = newScanLog(invLogMax)
 	buttons := container.NewHBox(s.runB, s.applyB, layout.NewSpacer(), s.progress)
-	s.obj = container.NewBorder(container.NewVBox(s.banner.obj, buttons, s.listHead), nil, nil, nil, s.list)
+	s.obj = container.NewBorder(container.NewVBox(s.banner.obj, buttons, s.listHead), nil, nil, nil, s.log.list)
 	s.idle()
 	return s
-}
-
-func lineImportance(t tone) widget.Importance {
-	switch t {
-	case toneOK:
-		return widget.SuccessImportance
-	case toneWarn:
-		return widget.WarningImportance
-	case toneError:
-		return widget.DangerImportance
-	}
-	return widget.MediumImportance
 }
 
 func (s *inventoryScreen) view() fyne.CanvasObject { return s.obj }
@@ -122,8 +89,7 @@ func (s *inventoryScreen) back() bool {
 func (s *inventoryScreen) idle() {
 	u := s.u
 	s.inv, s.cell, s.report, s.applied = 0, "", nil, false
-	s.lines = nil
-	s.list.Refresh()
+	s.log.set(nil)
 	s.listHead.SetText("")
 	s.progress.SetText("")
 	s.banner.show(toneInfo, "", u.T("inv.ready"), u.T("inv.ready_hint"))
@@ -198,7 +164,7 @@ func (s *inventoryScreen) scan(raw string, manual bool) {
 			t = toneWarn
 		}
 		u.feedback(s.banner, t, s.cell, u.Err(err), "")
-		s.log(t, u.Err(err))
+		s.log.add(s.u.now(), t, u.Err(err))
 		return
 	}
 	s.cell = step.Cell
@@ -207,33 +173,25 @@ func (s *inventoryScreen) scan(raw string, manual bool) {
 	switch {
 	case step.Code == "" && step.Parcel == nil:
 		u.feedback(s.banner, toneOK, step.Cell, u.p.N("inv.cell_holds", step.Expected), u.T("inv.scan_parcels"))
-		s.log(toneInfo, u.T("inv.log_cell", "Cell", step.Cell))
+		s.log.add(s.u.now(), toneInfo, u.T("inv.log_cell", "Cell", step.Cell))
 	case step.Parcel == nil:
 		u.feedback(s.banner, toneError, step.Cell, u.T("inv.unknown", "Code", step.Code), u.T("inv.unknown_hint")+"\n"+count)
-		s.log(toneError, u.T("inv.unknown", "Code", step.Code))
+		s.log.add(s.u.now(), toneError, u.T("inv.unknown", "Code", step.Code))
 	case step.Extra:
 		p := step.Parcel
 		title := u.T("inv.extra", "Track", p.Track, "Status", u.T("status."+string(p.Status)))
 		u.feedback(s.banner, toneError, step.Cell, title, u.T("inv.extra_hint")+"\n"+count)
-		s.log(toneError, title)
+		s.log.add(s.u.now(), toneError, title)
 	case step.Misplaced:
 		p := step.Parcel
 		title := u.T("inv.misplaced", "Track", p.Track, "Cell", p.Cell)
 		u.feedback(s.banner, toneWarn, step.Cell, title, u.T("inv.misplaced_hint", "Cell", p.Cell)+"\n"+count)
-		s.log(toneWarn, title)
+		s.log.add(s.u.now(), toneWarn, title)
 	default:
 		title := u.T("inv.ok", "Track", step.Parcel.Track)
 		u.feedback(s.banner, toneOK, step.Cell, title, count)
-		s.log(toneOK, title)
+		s.log.add(s.u.now(), toneOK, title)
 	}
-}
-
-func (s *inventoryScreen) log(t tone, text string) {
-	s.lines = append([]invLine{{t, s.u.now().Format("15:04:05") + "  " + text}}, s.lines...)
-	if len(s.lines) > invLogMax {
-		s.lines = s.lines[:invLogMax]
-	}
-	s.list.Refresh()
 }
 
 // finish closes the inventory and shows the report.
@@ -247,9 +205,7 @@ func (s *inventoryScreen) finish() {
 	s.inv, s.cell, s.report, s.applied = 0, "", &rep, false
 	s.progress.SetText("")
 	s.listHead.SetText(u.T("inv.report_head", "Cells", len(rep.Cells), "Seen", rep.Seen))
-	s.lines = s.reportLines(rep)
-	s.list.Refresh()
-	s.list.ScrollToTop()
+	s.log.set(s.reportLines(rep))
 	t, hint := toneOK, u.T("inv.report_clean")
 	switch {
 	case len(rep.Missing) > 0 || len(rep.Extra) > 0:
@@ -266,24 +222,24 @@ func (s *inventoryScreen) finish() {
 
 // reportLines lists the report: missing, misplaced, extra, each with its
 // tracks and cells.
-func (s *inventoryScreen) reportLines(rep counter.InventoryReport) []invLine {
+func (s *inventoryScreen) reportLines(rep counter.InventoryReport) []logLine {
 	u := s.u
-	var out []invLine
-	out = append(out, invLine{toneInfo, u.p.N("inv.missing_n", len(rep.Missing))})
+	var out []logLine
+	out = append(out, logLine{toneInfo, u.p.N("inv.missing_n", len(rep.Missing))})
 	for _, p := range rep.Missing {
-		out = append(out, invLine{toneError, "    " + u.T("inv.missing_line", "Track", p.Track, "Cell", p.Cell, "Name", p.RecipientName)})
+		out = append(out, logLine{toneError, "    " + u.T("inv.missing_line", "Track", p.Track, "Cell", p.Cell, "Name", p.RecipientName)})
 	}
-	out = append(out, invLine{toneInfo, u.p.N("inv.misplaced_n", len(rep.Misplaced))})
+	out = append(out, logLine{toneInfo, u.p.N("inv.misplaced_n", len(rep.Misplaced))})
 	for _, m := range rep.Misplaced {
-		out = append(out, invLine{toneWarn, "    " + u.T("inv.misplaced_line", "Track", m.Parcel.Track, "Cell", m.Parcel.Cell, "Found", m.FoundIn)})
+		out = append(out, logLine{toneWarn, "    " + u.T("inv.misplaced_line", "Track", m.Parcel.Track, "Cell", m.Parcel.Cell, "Found", m.FoundIn)})
 	}
-	out = append(out, invLine{toneInfo, u.p.N("inv.extra_n", len(rep.Extra))})
+	out = append(out, logLine{toneInfo, u.p.N("inv.extra_n", len(rep.Extra))})
 	for _, x := range rep.Extra {
 		status := u.T("inv.extra_unknown")
 		if x.Parcel != nil {
 			status = u.T("status." + string(x.Parcel.Status))
 		}
-		out = append(out, invLine{toneError, "    " + u.T("inv.extra_line", "Code", x.Code, "Cell", x.Cell, "Status", status)})
+		out = append(out, logLine{toneError, "    " + u.T("inv.extra_line", "Code", x.Code, "Cell", x.Cell, "Status", status)})
 	}
 	return out
 }

@@ -12,7 +12,7 @@ import (
 // reportText is the report list as the clerk reads it.
 func (s *inventoryScreen) reportText() string {
 	var b strings.Builder
-	for _, l := range s.lines {
+	for _, l := range s.log.lines {
 		b.WriteString(l.text + "\n")
 	}
 	return b.String()

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strconv"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -204,26 +202,15 @@ func (u *UI) toggleShift() {
 
 // reportView lays a shift or day report out as two columns.
 func (u *UI) reportView(r counter.Report) fyne.CanvasObject {
-	cur := u.point.Currency
-	rows := [][2]string{
-		{"cli.report.accepted", strconv.Itoa(r.Accepted)},
-		{"cli.report.unexpected", strconv.Itoa(r.Unexpected)},
-		{"cli.report.damaged", strconv.Itoa(r.Damaged)},
-		{"cli.report.issued", strconv.Itoa(r.Issued)},
-		{"cli.report.handovers", strconv.Itoa(r.Handovers)},
-		{"cli.report.refused", strconv.Itoa(r.Refused)},
-		{"cli.report.expired", strconv.Itoa(r.Expired)},
-		{"cli.report.returned", strconv.Itoa(r.Returned)},
-		{"cli.report.cash", moneyText(r.CashCollected, cur)},
-		{"cli.report.card", moneyText(r.CardCollected, cur)},
-		{"cli.report.on_hand", strconv.Itoa(r.OnHand)},
-		{"cli.report.overdue", strconv.Itoa(r.Overdue)},
-	}
 	g := container.NewGridWithColumns(2)
-	for _, row := range rows {
-		v := widget.NewLabel(row[1])
+	for _, row := range r.Rows(u.point.Currency) {
+		label := u.T(row.Key)
+		if row.Part {
+			label = "    " + label // a share of the line above
+		}
+		v := widget.NewLabel(row.Value)
 		v.TextStyle.Bold = true
-		g.Add(widget.NewLabel(u.T(row[0])))
+		g.Add(widget.NewLabel(label))
 		g.Add(v)
 	}
 	return container.NewVBox(g, layout.NewSpacer())

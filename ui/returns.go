@@ -61,11 +61,7 @@ func newReturnsScreen(u *UI) screen {
 	s.current.Truncation = fyne.TextTruncateEllipsis
 
 	s.cands = widget.NewList(func() int { return len(s.candidates) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return oneLineLabel() },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(s.candidates) {
 				o.(*widget.Label).SetText(s.candidateLine(s.candidates[id]))
@@ -73,9 +69,7 @@ func newReturnsScreen(u *UI) screen {
 		})
 	s.boxList = widget.NewList(func() int { return len(s.boxes) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, l)
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, oneLineLabel())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(s.boxes) {

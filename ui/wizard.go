@@ -101,7 +101,7 @@ func (w *wizard) content() fyne.CanvasObject {
 func (w *wizard) render() {
 	u := w.u
 	u.p.L = w.lang
-	u.win.SetTitle(u.T("wizard.title"))
+	u.win.SetTitle(u.T("app.title_point", "Point", u.T("wizard.title")))
 	w.first, w.collect, w.langs, w.layoutF = nil, func() {}, nil, nil
 	w.msg = widget.NewLabel("")
 	w.msg.Wrapping = fyne.TextWrapWord

@@ -180,6 +180,10 @@ func TestWizardByMouseWithDemoData(t *testing.T) {
 	if w.lang != i18n.EN || !strings.Contains(w.next.Text, "Next") {
 		t.Fatalf("English not applied: %q", w.next.Text)
 	}
+	// The taskbar names the product during set-up too.
+	if title := e.u.win.Title(); title != "SmartPoint — Pickup point first-run set-up" {
+		t.Errorf("window title %q", title)
+	}
 	test.Tap(w.next)
 
 	e.wizardStep(stepPoint)

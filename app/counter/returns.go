@@ -140,21 +140,7 @@ func boxEntity(number string) string { return "return_box:" + number }
 // AddToReturnBox packs a scanned parcel into an open box. An overdue
 // stored parcel is expired on the way; the parcel leaves its cell.
 func (s *Service) AddToReturnBox(ctx context.Context, sess *Session, box string, raw string) (Parcel, error) {
-	if err := sess.onShift(); err != nil {
-		return Parcel{}, err
-	}
-	res := s.Classify(raw)
-	number := s.boxNumber(box)
-	var out Parcel
-	err := s.tx(ctx, sess, func(t *txn) error {
-		b, err := t.openBox(ctx, number)
-		if err != nil {
-			return err
-		}
-		p, err := t.resolveParcel(ctx, res, b.Partner)
-		if err != nil {
-			return err
-		}
+	return s.boxMove(ctx, sess, box, raw, "add %s to box %s", func(t *txn, b ReturnBox, p Parcel) error {
 		if err := t.s.checkReturnable(p, t.now); err != nil {
 			return err
 		}
@@ -174,15 +160,39 @@ func (s *Service) AddToReturnBox(ctx context.Context, sess *Session, box string,
 		if err := t.vacate(p.CellID); err != nil {
 			return err
 		}
-		if err := t.emit(EvParcelBoxed, p.Entity(), map[string]any{
-			"partner": p.Partner, "track": p.Track, "box": b.Number, "cell": p.Cell}); err != nil {
+		return t.emit(EvParcelBoxed, p.Entity(), map[string]any{
+			"partner": p.Partner, "track": p.Track, "box": b.Number, "cell": p.Cell})
+	})
+}
+
+// boxMove runs one parcel's move into or out of an open box in a
+// transaction: the box and the scanned parcel are resolved, move changes
+// them, and the parcel is returned as it is afterwards.
+func (s *Service) boxMove(ctx context.Context, sess *Session, box, raw, what string,
+	move func(t *txn, b ReturnBox, p Parcel) error) (Parcel, error) {
+	if err := sess.onShift(); err != nil {
+		return Parcel{}, err
+	}
+	res := s.Classify(raw)
+	number := s.boxNumber(box)
+	var out Parcel
+	err := s.tx(ctx, sess, func(t *txn) error {
+		b, err := t.openBox(ctx, number)
+		if err != nil {
+			return err
+		}
+		p, err := t.resolveParcel(ctx, res, b.Partner)
+		if err != nil {
+			return err
+		}
+		if err := move(t, b, p); err != nil {
 			return err
 		}
 		out, err = t.parcel(ctx, p.ID)
 		return err
 	})
 	if err != nil {
-		return Parcel{}, fmt.Errorf("add %s to box %s: %w", res.Code, number, err)
+		return Parcel{}, fmt.Errorf(what+": %w", res.Code, number, err)
 	}
 	return out, nil
 }
@@ -210,21 +220,7 @@ func (s *Service) partnerName(code string) string {
 // RemoveFromReturnBox undoes a mis-scan: the parcel goes back on a shelf
 // as to_return (the cell is picked afresh, as at acceptance).
 func (s *Service) RemoveFromReturnBox(ctx context.Context, sess *Session, box, raw string) (Parcel, error) {
-	if err := sess.onShift(); err != nil {
-		return Parcel{}, err
-	}
-	res := s.Classify(raw)
-	number := s.boxNumber(box)
-	var out Parcel
-	err := s.tx(ctx, sess, func(t *txn) error {
-		b, err := t.openBox(ctx, number)
-		if err != nil {
-			return err
-		}
-		p, err := t.resolveParcel(ctx, res, b.Partner)
-		if err != nil {
-			return err
-		}
+	return s.boxMove(ctx, sess, box, raw, "remove %s from box %s", func(t *txn, b ReturnBox, p Parcel) error {
 		if p.Status != StatusBoxed || p.ReturnBox != b.Number {
 			return errs.New(ErrNotInBox, "Track", p.Track, "Box", b.Number)
 		}
@@ -239,17 +235,9 @@ func (s *Service) RemoveFromReturnBox(ctx context.Context, sess *Session, box, r
 		if err := t.occupy(cell.ID); err != nil {
 			return err
 		}
-		if err := t.emit(EvParcelUnboxed, p.Entity(), map[string]any{
-			"partner": p.Partner, "track": p.Track, "box": b.Number, "cell": cell.Label}); err != nil {
-			return err
-		}
-		out, err = t.parcel(ctx, p.ID)
-		return err
+		return t.emit(EvParcelUnboxed, p.Entity(), map[string]any{
+			"partner": p.Partner, "track": p.Track, "box": b.Number, "cell": cell.Label})
 	})
-	if err != nil {
-		return Parcel{}, fmt.Errorf("remove %s from box %s: %w", res.Code, number, err)
-	}
-	return out, nil
 }
 
 // boxNumber reads a box reference: a scanned RBOX- label, or its number

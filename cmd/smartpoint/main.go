@@ -49,6 +49,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := flag.NewFlagSet("smartpoint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, p.T("app.usage"))
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.db, "db", "", p.T("app.flag.db"))
 	fs.BoolVar(&o.showVersion, "version", false, p.T("app.flag.version"))
 	fs.BoolVar(&o.benchStartup, "bench-startup", false, p.T("app.flag.bench_startup"))

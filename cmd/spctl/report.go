@@ -2,11 +2,11 @@ package main
 
 import (
 	"io"
-	"smartpoint/app/money"
 	"strconv"
 	"time"
 
 	"smartpoint/app/counter"
+	"smartpoint/app/money"
 )
 
 // reportJSON is a report with the currency its money is in.
@@ -94,28 +94,12 @@ func (c *cli) printReport(r counter.Report, currency string) {
 			c.line(w, "cli.report.day_title", "Date", r.Date)
 		}
 		t := c.table(w, "cli.report.indicator", "cli.report.value")
-		for _, kv := range []struct {
-			key string
-			v   string
-		}{
-			{"cli.report.accepted", strconv.Itoa(r.Accepted)},
-			{"cli.report.unexpected", strconv.Itoa(r.Unexpected)},
-			{"cli.report.damaged", strconv.Itoa(r.Damaged)},
-			{"cli.report.issued", strconv.Itoa(r.Issued)},
-			{"cli.report.handovers", strconv.Itoa(r.Handovers)},
-			{"cli.report.refused", strconv.Itoa(r.Refused)},
-			{"cli.report.expired", strconv.Itoa(r.Expired)},
-			{"cli.report.returned", strconv.Itoa(r.Returned)},
-			{"cli.report.cash", money.Format(r.CashCollected, currency)},
-			{"cli.report.card", money.Format(r.CardCollected, currency)},
-			{"cli.report.on_hand", strconv.Itoa(r.OnHand)},
-			{"cli.report.overdue", strconv.Itoa(r.Overdue)},
-		} {
-			label := c.p.T(kv.key)
-			if kv.key == "cli.report.unexpected" || kv.key == "cli.report.damaged" {
-				label = "  " + label // a share of the accepted line above
+		for _, row := range r.Rows(currency) {
+			label := c.p.T(row.Key)
+			if row.Part {
+				label = "  " + label // a share of the line above
 			}
-			t.row(label, kv.v)
+			t.row(label, row.Value)
 		}
 		t.flush()
 		c.reportLines(w, "cli.report.by_partner", "cli.col.partner", r.ByPartner, currency)

@@ -78,3 +78,29 @@ paint 130
 		t.Fatalf("verdicts wrong:\n%s", out)
 	}
 }
+
+func TestDriverTable(t *testing.T) {
+	raw := `BenchmarkScanToRendered-2   	     200	  56000000 ns/op
+BenchmarkRenderBaseline-2   	     250	  45000000 ns/op
+BenchmarkStockScroll/jump-2 	     100	  12500000 ns/op	         0.9100 fetches/op	         3.200 fetch-ms/op
+BenchmarkAcceptScan-2       	     372	   2922973 ns/op	         2.431 p50-ms	        13.58 p99-ms
+`
+	r := report{run: parse(raw), parcels: 1_000_000}
+	var b strings.Builder
+	r.write(&b)
+	md := b.String()
+	for _, want := range []string{
+		"| ScanToRendered | 200 | 56.0 |  |",
+		"| RenderBaseline | 250 | 45.0 |  |",
+		"| StockScroll/jump | 100 | 12.5 | 0.91 pages read, 3.20 ms reading them |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q in\n%s", want, md)
+		}
+	}
+	// The driver benchmarks stay out of the latency table.
+	results := md[strings.Index(md, "## Results"):strings.Index(md, "## Window benchmarks")]
+	if strings.Contains(results, "ScanToRendered") || !strings.Contains(results, "| AcceptScan |") {
+		t.Errorf("results table:\n%s", results)
+	}
+}
