@@ -55,7 +55,8 @@ scan "$TRACK"; shot issue-confirmed
 key F9; sleep 0.5; shot issued
 if [ "${SP_SCREENSHOTS:-}" = 1 ]; then
   key F1; scan "$TRACK"; shot counter
-  for k in F4:returns F5:stock F6:search F7:inventory F8:settings; do key \${k%%:*}; shot \${k##*:}; done
+  for k in F4:returns F5:stock F7:inventory F8:settings; do key \${k%%:*}; shot \${k##*:}; done
+  key F6; scan "$TRACK"; shot search        # a parcel's timeline
 fi
 kill \$APP; wait \$APP 2>/dev/null || true
 if [ "\${SP_SCREENSHOTS:-}" = 1 ]; then     # the first-run wizard on an empty database

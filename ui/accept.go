@@ -162,6 +162,17 @@ func partnerTitle(p counter.Partner) string {
 	return p.Name
 }
 
+// partnerNameIn is what a clerk calls the partner with code: its name
+// among partners, else the code itself.
+func partnerNameIn(partners []counter.Partner, code string) string {
+	for _, p := range partners {
+		if p.Code == code {
+			return partnerTitle(p)
+		}
+	}
+	return code
+}
+
 // selectPartner selects a partner by code ("" clears) and reloads its manifests.
 func (s *acceptScreen) selectPartner(code string) {
 	for i, p := range s.partners {
@@ -237,15 +248,10 @@ func (s *acceptScreen) manifestID() int64 {
 }
 
 func (s *acceptScreen) partnerName(code string) string {
-	for _, p := range s.partners {
-		if p.Code == code {
-			return partnerTitle(p)
-		}
-	}
 	if code == "" {
 		return s.u.T("accept.partner_any")
 	}
-	return code
+	return partnerNameIn(s.partners, code)
 }
 
 // paint shows the delivery's state on the buttons, the headline and the bar.

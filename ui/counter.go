@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,23 +11,25 @@ import (
 	"smartpoint/app/scan"
 )
 
+// counterRecentMax is how many scans the Counter screen lists.
+const counterRecentMax = 50
+
 // counterScreen is home: scan anything. A customer's code opens Issue
 // with their parcels; a parcel shows its status and cell; our labels go
 // to the screen that uses them.
 type counterScreen struct {
-	u       *UI
-	banner  *banner
-	history *widget.Label
-	lines   []string
-	obj     fyne.CanvasObject
+	u      *UI
+	banner *banner
+	recent *scanLog // the last scans, newest first
+	obj    fyne.CanvasObject
 }
 
 func newCounterScreen(u *UI) screen {
-	s := &counterScreen{u: u, banner: newBanner(), history: widget.NewLabel("")}
+	s := &counterScreen{u: u, banner: newBanner(), recent: newScanLog(counterRecentMax)}
 	s.banner.show(toneInfo, "", u.T("counter.ready"), u.T("counter.ready_hint"))
-	s.history.Wrapping = fyne.TextWrapWord
-	s.obj = container.NewBorder(s.banner.obj, nil, nil, nil,
-		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle(u.T("counter.recent"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.history)))
+	head := container.NewVBox(s.banner.obj,
+		widget.NewLabelWithStyle(u.T("counter.recent"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	s.obj = container.NewBorder(head, nil, nil, nil, s.recent.list)
 	return s
 }
 
@@ -58,7 +59,7 @@ func (s *counterScreen) scan(raw string, manual bool) {
 			return
 		}
 		u.feedback(s.banner, toneError, "", u.T("counter.unknown", "Code", res.Raw), u.T("counter.unknown_hint"))
-		s.remember(u.T("counter.unknown", "Code", res.Raw))
+		s.recent.add(u.now(), toneError, u.T("counter.unknown", "Code", res.Raw))
 	}
 }
 
@@ -72,7 +73,7 @@ func (s *counterScreen) parcel(raw string, res scan.Result) {
 	}
 	if len(found.Parcels) == 0 {
 		u.feedback(s.banner, toneWarn, "", u.T("counter.parcel_unknown", "Code", res.Code), u.T("counter.parcel_unknown_hint"))
-		s.remember(u.T("counter.parcel_unknown", "Code", res.Code))
+		s.recent.add(u.now(), toneWarn, u.T("counter.parcel_unknown", "Code", res.Code))
 		return
 	}
 	p := found.Parcels[0]
@@ -90,19 +91,11 @@ func (s *counterScreen) parcel(raw string, res scan.Result) {
 		big = ""
 	}
 	u.feedback(s.banner, t, big, title, detail)
-	s.remember(fmt.Sprintf("%s · %s", title, p.Cell))
-}
-
-func (s *counterScreen) remember(line string) {
-	s.lines = append([]string{s.u.now().Format("15:04:05") + "  " + line}, s.lines...)
-	if len(s.lines) > 12 {
-		s.lines = s.lines[:12]
+	line := title
+	if p.Cell != "" {
+		line += " · " + p.Cell
 	}
-	text := ""
-	for _, l := range s.lines {
-		text += l + "\n"
-	}
-	s.history.SetText(text)
+	s.recent.add(u.now(), t, line)
 }
 
 // openCustomer finds a customer's parcels and hands them to Issue.

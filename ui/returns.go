@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -187,14 +188,7 @@ func (s *returnsScreen) partnerCode() string {
 	return ""
 }
 
-func (s *returnsScreen) partnerName(code string) string {
-	for _, p := range s.partners {
-		if p.Code == code {
-			return partnerTitle(p)
-		}
-	}
-	return code
-}
+func (s *returnsScreen) partnerName(code string) string { return partnerNameIn(s.partners, code) }
 
 func (s *returnsScreen) refresh() {
 	s.loadCandidates()
@@ -252,15 +246,15 @@ func (s *returnsScreen) candidateLine(p counter.Parcel) string {
 }
 
 // returnReason words why a parcel goes back: its storage expired, or the
-// customer refused it (with the refusal reason).
+// customer refused it ("refused:<reason>", one of counter.RefuseReasons).
 func (u *UI) returnReason(r string) string {
-	switch r {
-	case "expired":
+	if r == "expired" {
 		return u.T("returns.reason_expired")
-	case "":
-		return u.T("returns.reason_other")
 	}
-	return u.T("returns.reason_refused", "Reason", u.T("refuse."+r))
+	if why, ok := strings.CutPrefix(r, "refused:"); ok && slices.Contains(counter.RefuseReasons, why) {
+		return u.T("returns.reason_refused", "Reason", u.T("refuse."+why))
+	}
+	return u.T("returns.reason_other")
 }
 
 func (s *returnsScreen) boxLine(b counter.ReturnBox) string {

@@ -189,15 +189,16 @@ func (s *searchScreen) entryLine(e counter.TimelineEntry) (head, details string)
 	slices.Sort(keys)
 	var parts []string
 	for _, k := range keys {
+		// Details without a label are bookkeeping (hashes, counters), not
+		// for the clerk.
+		if !u.p.Has("tl." + k) {
+			continue
+		}
 		value, ok := s.detailValue(k, e.Details[k])
 		if !ok {
 			continue
 		}
-		name := u.T("tl." + k)
-		if name == "tl."+k {
-			name = k
-		}
-		parts = append(parts, name+": "+value)
+		parts = append(parts, u.T("tl."+k)+": "+value)
 	}
 	return head, strings.Join(parts, "; ")
 }
@@ -215,21 +216,37 @@ func (s *searchScreen) entryView(e counter.TimelineEntry) fyne.CanvasObject {
 	return container.NewVBox(h, d)
 }
 
-// detailValue words one event detail; empty and false ones are left out.
-// Times (deadlines, *_at) are stored as Unix milliseconds.
+// detailValue words one event detail; empty, false and zero ones are left
+// out. Times (deadlines, *_at) are stored as Unix milliseconds, money in
+// minor units; refusal reasons and payment methods as codes.
 func (s *searchScreen) detailValue(key string, v any) (string, bool) {
+	u := s.u
 	switch x := v.(type) {
 	case nil:
 		return "", false
 	case string:
+		switch {
+		case key == "reason" && u.p.Has("refuse."+x):
+			return u.T("refuse." + x), true
+		case key == "pay_method" && u.p.Has("cli.pay."+x):
+			return u.T("cli.pay." + x), true
+		case key == "number" && strings.HasPrefix(x, "sha256:"):
+			return "", false // a manifest without a number: its content hash stands in
+		}
 		return x, x != ""
 	case bool:
-		return s.u.T("common.yes"), x
+		return u.T("common.yes"), x
 	case json.Number:
-		if key == "deadline" || strings.HasSuffix(key, "_at") {
-			if ms, err := x.Int64(); err == nil && ms > 1e11 {
-				return time.UnixMilli(ms).In(s.u.svc.Location()).Format("02.01.2006 15:04"), true
-			}
+		n, err := x.Int64()
+		switch {
+		case err != nil:
+			return x.String(), true
+		case n == 0:
+			return "", false
+		case key == "deadline" || strings.HasSuffix(key, "_at"):
+			return time.UnixMilli(n).In(u.svc.Location()).Format("02.01.2006 15:04"), true
+		case key == "cod" || key == "paid" || key == "due":
+			return moneyText(n, u.point.Currency), true
 		}
 		return x.String(), true
 	}

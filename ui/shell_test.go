@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -122,8 +123,17 @@ func TestRussianLayoutScanIsMappedBack(t *testing.T) {
 		}
 	}
 	e.scan(string(typed))
-	b := e.screen("counter").(*counterScreen).banner
-	e.bannerSays(b, e.parcel(tr[0]).Cell)
+	c := e.screen("counter").(*counterScreen)
+	cell := e.parcel(tr[0]).Cell
+	e.bannerSays(c.banner, cell)
+	// The recent-scans list names the parcel (in Latin) and its cell.
+	if l := c.recent.lines; len(l) != 1 || !strings.Contains(l[0].text, tr[0]) || !strings.HasSuffix(l[0].text, " · "+cell) {
+		t.Fatalf("recent scans %+v", l)
+	}
+	e.scan("QQ123ZZ")
+	if l := c.recent.lines; len(l) != 2 || l[0].tone != toneError || strings.HasSuffix(l[0].text, " · ") {
+		t.Fatalf("an unknown code must head the list in red: %+v", l)
+	}
 }
 
 // A scan typed into a form field (here the scan field after a person

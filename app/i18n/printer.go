@@ -24,6 +24,12 @@ func (p Printer) N(key string, n int, kv ...any) string {
 	return p.cat().N(p.L, key, n, Args(kv...))
 }
 
+// Has reports whether key has a text in the printer's language (or the
+// fallback): for data whose keys are open-ended, like event details.
+func (p Printer) Has(key string) bool {
+	return p.cat().Has(p.L, key)
+}
+
 // Err renders an error for the user (see Catalog.Err).
 func (p Printer) Err(err error) string {
 	return p.cat().Err(p.L, err)
