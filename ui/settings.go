@@ -699,13 +699,12 @@ func (s *settingsScreen) saveLook() {
 		s.badNumber(u.T("settings.idle"))
 		return
 	}
-	v := counter.Settings{
-		Theme:           counter.Themes[max(0, s.themeSel.SelectedIndex())],
-		LargeText:       s.large.Checked,
-		IdleLockMinutes: minutes,
-		Sound:           s.sound.Checked,
-		AutoDelivery:    s.autoDel.Checked,
-	}
+	v := u.settings // the printing choices live on the Devices page
+	v.Theme = counter.Themes[max(0, s.themeSel.SelectedIndex())]
+	v.LargeText = s.large.Checked
+	v.IdleLockMinutes = minutes
+	v.Sound = s.sound.Checked
+	v.AutoDelivery = s.autoDel.Checked
 	if err := u.svc.SaveSettings(u.ctx, u.sess, v); err != nil {
 		s.fail(err)
 		return

@@ -18,7 +18,19 @@ type Settings struct {
 	IdleLockMinutes int    `json:"idle_lock_minutes"` // lock the window after this long untouched; 0 = never
 	Sound           bool   `json:"sound"`             // beep on scans
 	AutoDelivery    bool   `json:"auto_delivery"`     // acceptance detects the partner from the first scan
+	ReceiptPrint    string `json:"receipt_print"`     // ReceiptAsk, ReceiptAlways or ReceiptNever after an issue
+	CellLabels      bool   `json:"cell_labels"`       // print a cell label for each parcel accepted
 }
+
+// When the issue receipt prints.
+const (
+	ReceiptAsk    = "ask"    // the clerk presses Print (or F-key) on the result
+	ReceiptAlways = "always" // every issue
+	ReceiptNever  = "never"
+)
+
+// ReceiptModes lists the accepted Settings.ReceiptPrint values.
+var ReceiptModes = []string{ReceiptAsk, ReceiptAlways, ReceiptNever}
 
 // Themes; the empty one follows the operating system.
 const (
@@ -38,7 +50,7 @@ const settingsKey = "app.settings"
 
 // DefaultSettings are what a new point starts with.
 func DefaultSettings() Settings {
-	return Settings{Theme: ThemeSystem, IdleLockMinutes: 10, Sound: true, AutoDelivery: true}
+	return Settings{Theme: ThemeSystem, IdleLockMinutes: 10, Sound: true, AutoDelivery: true, ReceiptPrint: ReceiptAsk}
 }
 
 // validate reports the first setting out of range.
@@ -48,6 +60,9 @@ func (v Settings) validate() error {
 	}
 	if v.IdleLockMinutes < 0 || v.IdleLockMinutes > MaxIdleLockMinutes {
 		return errs.New(ErrInvalid, "Field", "idle_lock_minutes", "Value", fmt.Sprint(v.IdleLockMinutes))
+	}
+	if !slices.Contains(ReceiptModes, v.ReceiptPrint) {
+		return errs.New(ErrInvalid, "Field", "receipt_print", "Value", v.ReceiptPrint)
 	}
 	return nil
 }
@@ -77,6 +92,9 @@ func decodeSettings(raw string) (Settings, error) {
 	}
 	if v.IdleLockMinutes < 0 || v.IdleLockMinutes > MaxIdleLockMinutes {
 		v.IdleLockMinutes = def.IdleLockMinutes
+	}
+	if !slices.Contains(ReceiptModes, v.ReceiptPrint) {
+		v.ReceiptPrint = def.ReceiptPrint
 	}
 	return v, nil
 }
@@ -132,4 +150,26 @@ func (s *Service) SetLanguage(ctx context.Context, sess *Session, lang string) e
 		}
 		return t.emit(EvPointSetup, "point", p)
 	})
+}
+
+// devicesKey is the meta row holding this counter PC's device set-up
+// (scanners, printers) as JSON. Its shape belongs to the app's wiring
+// (cmd), which knows the device packages; the core only keeps it.
+const devicesKey = "app.devices"
+
+// DeviceSettings reads the device set-up; "" when none was saved.
+func (s *Service) DeviceSettings(ctx context.Context) (string, error) {
+	return s.setting(ctx, devicesKey)
+}
+
+// SaveDeviceSettings replaces the device set-up (manager or owner). It is
+// local to this PC: not an event, not synced.
+func (s *Service) SaveDeviceSettings(ctx context.Context, sess *Session, raw string) error {
+	if err := sess.require(RoleManager); err != nil {
+		return err
+	}
+	if !json.Valid([]byte(raw)) {
+		return errs.New(ErrInvalid, "Field", "devices", "Value", "")
+	}
+	return s.tx(ctx, sess, func(t *txn) error { return t.setSetting(devicesKey, raw) })
 }

@@ -26,7 +26,7 @@ func TestSettingsStartAsDefaultsWithoutALogin(t *testing.T) {
 	if err != nil || got != DefaultSettings() {
 		t.Fatalf("fresh database: %+v, %v", got, err)
 	}
-	want := Settings{Theme: ThemeSystem, IdleLockMinutes: 10, Sound: true, AutoDelivery: true}
+	want := Settings{Theme: ThemeSystem, IdleLockMinutes: 10, Sound: true, AutoDelivery: true, ReceiptPrint: ReceiptAsk}
 	if DefaultSettings() != want {
 		t.Fatalf("defaults %+v, want %+v", DefaultSettings(), want)
 	}
@@ -48,15 +48,17 @@ func TestSaveSettingsIsForManagersValidatedAndAudited(t *testing.T) {
 	e := newEnv(t)
 	clerk := e.clerk("Бекзат", RoleClerk)
 	manager := e.clerk("Динара", RoleManager)
-	dark := Settings{Theme: ThemeDark, LargeText: true, IdleLockMinutes: 0, Sound: false, AutoDelivery: false}
+	dark := Settings{Theme: ThemeDark, LargeText: true, IdleLockMinutes: 0, Sound: false, AutoDelivery: false,
+		ReceiptPrint: ReceiptAlways, CellLabels: true}
 
 	expectCode(t, e.s.SaveSettings(e.ctx, clerk, dark), ErrForbidden)
 	expectCode(t, e.s.SaveSettings(e.ctx, nil, dark), ErrForbidden)
 	for _, bad := range []Settings{
-		{Theme: "blue", IdleLockMinutes: 10},
-		{Theme: "Dark", IdleLockMinutes: 10},
-		{Theme: ThemeLight, IdleLockMinutes: -1},
-		{Theme: ThemeLight, IdleLockMinutes: MaxIdleLockMinutes + 1},
+		{Theme: "blue", IdleLockMinutes: 10, ReceiptPrint: ReceiptAsk},
+		{Theme: "Dark", IdleLockMinutes: 10, ReceiptPrint: ReceiptAsk},
+		{Theme: ThemeLight, IdleLockMinutes: -1, ReceiptPrint: ReceiptAsk},
+		{Theme: ThemeLight, IdleLockMinutes: MaxIdleLockMinutes + 1, ReceiptPrint: ReceiptAsk},
+		{Theme: ThemeLight, IdleLockMinutes: 10, ReceiptPrint: "sometimes"},
 	} {
 		expectCode(t, e.s.SaveSettings(e.ctx, manager, bad), ErrInvalid)
 	}
@@ -71,7 +73,7 @@ func TestSaveSettingsIsForManagersValidatedAndAudited(t *testing.T) {
 		t.Fatalf("saved %+v, read back %+v", dark, got)
 	}
 	e.clock.Advance(time.Minute)
-	light := Settings{Theme: ThemeLight, IdleLockMinutes: MaxIdleLockMinutes, Sound: true, AutoDelivery: true}
+	light := Settings{Theme: ThemeLight, IdleLockMinutes: MaxIdleLockMinutes, Sound: true, AutoDelivery: true, ReceiptPrint: ReceiptNever}
 	if err := e.s.SaveSettings(e.ctx, e.owner, light); err != nil {
 		t.Fatal(err)
 	}
@@ -205,5 +207,24 @@ func TestSetupRefusesAnUnknownLanguage(t *testing.T) {
 	}
 	if _, err := s.Setup(t.Context(), SetupRequest{Point: Point{Name: "ПВЗ", Country: "RS", Language: "sr"}, OwnerName: "Ana", OwnerPIN: "4821"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The device set-up is this PC's: managers save it, clerks may not, and
+// it is kept as given.
+func TestDeviceSettingsAreForManagers(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.clerk("Бекзат", RoleClerk)
+	cfg := `{"printers":[{"id":"receipt","transport":{"kind":"tcp","address":"192.168.1.50:9100"}}]}`
+	expectCode(t, e.s.SaveDeviceSettings(e.ctx, clerk, cfg), ErrForbidden)
+	expectCode(t, e.s.SaveDeviceSettings(e.ctx, e.owner, `{"printers":[`), ErrInvalid)
+	if got := must[string](t)(e.s.DeviceSettings(e.ctx)); got != "" {
+		t.Fatalf("refused saves stored %q", got)
+	}
+	if err := e.s.SaveDeviceSettings(e.ctx, e.owner, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[string](t)(e.s.DeviceSettings(e.ctx)); got != cfg {
+		t.Fatalf("read back %q", got)
 	}
 }
