@@ -21,7 +21,7 @@ func newStatusBar(u *UI) *statusBar {
 	for _, l := range []**widget.Label{&s.clerk, &s.shift, &s.db, &s.device, &s.sync, &s.qd} {
 		*l = widget.NewLabel("")
 	}
-	s.device.SetText(u.T("bar.devices_none"))
+	s.setDevices(u.devices)
 	s.sync.SetText(u.T("bar.sync_off"))
 	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
 	s.obj = container.NewHBox(s.clerk, sep(), s.shift, sep(), s.db, sep(), s.device, sep(), s.sync, sep(), s.qd)
@@ -49,6 +49,26 @@ func (s *statusBar) setQueued(n int) {
 		return
 	}
 	s.qd.SetText(s.u.p.N("scan.queued", n))
+}
+
+// setDevices shows the devices in one label: all well in a word, else
+// the first one needing attention (in the warning colour).
+func (s *statusBar) setDevices(ds []DeviceState) {
+	u := s.u
+	s.device.Importance = widget.MediumImportance
+	switch {
+	case len(ds) == 0:
+		s.device.SetText(u.T("bar.devices_none"))
+		return
+	}
+	for _, d := range ds {
+		if !d.healthy() {
+			s.device.Importance = widget.WarningImportance
+			s.device.SetText(u.T("bar.device_problem", "Device", u.deviceLine(d)))
+			return
+		}
+	}
+	s.device.SetText(u.p.N("bar.devices_ok", len(ds)))
 }
 
 func roleKey(r counter.Role) string { return "cli.role." + string(r) }

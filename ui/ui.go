@@ -62,6 +62,10 @@ type UI struct {
 
 	lastInput time.Time
 	dbState   string // status.db.* key
+
+	devices   []DeviceState // as the wiring last reported them
+	lastScan  DeviceScan    // the last serial scan (Settings → Devices test box)
+	onDevices func()        // Settings → Devices refreshes itself
 }
 
 // New builds the window (not shown yet): the set-up wizard on a new
