@@ -35,7 +35,7 @@ const (
 )
 
 // Label is the code printed on the box.
-func (b ReturnBox) Label() string { return "RBOX-" + b.Number }
+func (b ReturnBox) Label() string { return scan.ReturnBoxCode(b.Number) }
 
 // ReturnAct is the document the courier signs for the boxes taken away.
 type ReturnAct struct {

@@ -248,3 +248,17 @@ func TestClassifyWithoutPartners(t *testing.T) {
 		check(t, c, "+996 555 123 456", want{kind: KindPhone, code: "+996 555 123 456", value: "+996555123456"})
 	}
 }
+
+// Labels we print scan back as what they label.
+func TestPrintedLabelsClassifyBack(t *testing.T) {
+	c, err := NewClassifier(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Classify(CellCode("a-1-07")); r.Kind != KindCell || r.Value != "A-1-07" {
+		t.Fatalf("cell label reads back as %+v", r)
+	}
+	if r := c.Classify(ReturnBoxCode("000002")); r.Kind != KindReturnBox || r.Value != "000002" {
+		t.Fatalf("box label reads back as %+v", r)
+	}
+}

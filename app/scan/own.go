@@ -78,3 +78,10 @@ func isGraphicASCII(s string) bool {
 	}
 	return true
 }
+
+// CellCode is what a cell's label encodes in its barcode: the code the
+// classifier reads back as that cell.
+func CellCode(label string) string { return prefixCell + upperASCII(label) }
+
+// ReturnBoxCode is what a return box's label encodes.
+func ReturnBoxCode(number string) string { return prefixReturn + number }
