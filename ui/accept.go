@@ -19,6 +19,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
+	"smartpoint/device/receipt"
+	"smartpoint/ui/slips"
 	"smartpoint/app/errs"
 	"smartpoint/app/scan"
 )
@@ -492,8 +494,11 @@ func (s *acceptScreen) finish() {
 		t = toneWarn
 	}
 	u.feedback(s.banner, t, "", u.T("accept.finished", "ID", dis.Delivery.ID), u.p.N("accept.discrepancies", n))
-	s.lastAct = u.acceptActLines(dis, s.partnerName(dis.Delivery.Partner), s.manifestLabel(dis.Delivery.ManifestID))
-	u.showDocument(t, u.T("accept.act_title", "Number", dis.Delivery.ID), "", s.lastAct)
+	partner, manifest := s.partnerName(dis.Delivery.Partner), s.manifestLabel(dis.Delivery.ManifestID)
+	s.lastAct = u.acceptActLines(dis, partner, manifest)
+	title := u.T("accept.act_title", "Number", dis.Delivery.ID)
+	u.showDocument(t, title, "", s.lastAct, u.printActions(DocAcceptAct, title,
+		func() receipt.Doc { return slips.AcceptAct(u.slipContext(), dis, partner, manifest) }, s.banner)...)
 }
 
 func (s *acceptScreen) manifestLabel(id int64) string {

@@ -99,3 +99,12 @@ func isFKey(n fyne.KeyName) bool {
 	}
 	return false
 }
+
+// TypedShortcut catches the window's own shortcuts (Ctrl+P: the print
+// queue) before the field's (copy, paste…), whatever field has focus.
+func (e *Entry) TypedShortcut(s fyne.Shortcut) {
+	if e.u.shortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}

@@ -36,11 +36,12 @@ type env struct {
 	clock *clock.Fake // the service's clock (deadlines, overdue)
 	keyAt time.Time   // the keyboard's clock (scan timing)
 	snd   *sound.Recorder
+	deps  Deps // extra dependencies (printers) set by options before start
 }
 
 // newEnv opens a set-up point (owner Айгуль, PIN 4827, racks A–B) and
 // shows the login screen.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB, opts ...func(*env)) *env {
 	t.Helper()
 	e := newBareEnv(t)
 	if _, err := e.svc.Setup(e.ctx, counter.SetupRequest{
@@ -49,6 +50,9 @@ func newEnv(t testing.TB) *env {
 		Layout: &counter.Layout{Racks: "A-B", Shelves: 2, Cells: 5, Size: "M", Capacity: 3, ShelfSizes: []string{"L"}},
 	}); err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range opts {
+		o(e)
 	}
 	e.start()
 	return e
@@ -73,16 +77,18 @@ func newBareEnv(t testing.TB) *env {
 }
 
 func (e *env) start() {
-	e.u = New(fyne.CurrentApp(), Deps{Svc: e.svc, Lang: i18n.RU, Sound: e.snd, Now: func() time.Time { return e.keyAt }})
+	d := e.deps
+	d.Svc, d.Lang, d.Sound, d.Now = e.svc, i18n.RU, e.snd, func() time.Time { return e.keyAt }
+	e.u = New(fyne.CurrentApp(), d)
 	w := e.u.Window()
 	w.Resize(fyne.NewSize(1366, 768))
 	e.t.Cleanup(w.Close)
 }
 
 // loggedIn returns an env with the owner logged in and the shift open.
-func loggedIn(t testing.TB) *env {
+func loggedIn(t testing.TB, opts ...func(*env)) *env {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnv(t, opts...)
 	e.typeSlow(ownerPIN)
 	e.press(fyne.KeyReturn)
 	if e.u.shell == nil {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
+	"smartpoint/ui/slips"
 	"smartpoint/app/money"
 	"smartpoint/app/scan"
 )
@@ -33,6 +34,9 @@ type issueScreen struct {
 	look   counter.IssueLookup
 	rows   []*issueRow
 	obj    fyne.CanvasObject
+	// last is the latest handover, for its receipt (F9 once the list is
+	// empty); nil before the first.
+	last *counter.HandoverResult
 }
 
 type issueRow struct {
@@ -67,6 +71,10 @@ func (s *issueScreen) shown()                  {}
 func (s *issueScreen) key(n fyne.KeyName) bool {
 	switch n {
 	case keyIssue:
+		if len(s.rows) == 0 && s.last != nil {
+			s.printReceipt()
+			return true
+		}
 		s.issue()
 	case keyRefuse:
 		s.chooseRefusal()
@@ -350,7 +358,23 @@ func (s *issueScreen) commit(req counter.IssueRequest) {
 	if res.Paid > 0 {
 		detail += " · " + u.T("issue.paid", "Amount", moneyText(res.Paid, u.point.Currency), "Method", u.T("cli.pay."+res.PayMethod))
 	}
+	s.last = &res
+	switch {
+	case u.settings.ReceiptPrint == counter.ReceiptAlways && u.canPrint(DocReceipt):
+		u.feedback(s.banner, toneOK, strconv.Itoa(len(res.Issued)), u.p.N("issue.issued", len(res.Issued)), detail)
+		s.printReceipt()
+		return
+	case u.settings.ReceiptPrint == counter.ReceiptAsk && u.canPrint(DocReceipt):
+		detail += "\n" + u.T("issue.print_hint", "Key", string(keyIssue))
+	}
 	u.feedback(s.banner, toneOK, strconv.Itoa(len(res.Issued)), u.p.N("issue.issued", len(res.Issued)), detail)
+}
+
+// printReceipt prints the customer's receipt for the latest handover.
+func (s *issueScreen) printReceipt() {
+	u := s.u
+	r := *s.last
+	u.printDoc(DocReceipt, u.T("print.receipt_title", "Number", r.Number), slips.IssueReceipt(u.slipContext(), r), s.banner)
 }
 
 // fKey is F1 for 0, F2 for 1 … F9 for 8.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"smartpoint/device/wedge"
 )
@@ -29,6 +30,9 @@ func (k *keyboard) attach(c fyne.Canvas) {
 	k.canvas = c
 	c.SetOnTypedRune(k.canvasRune)
 	c.SetOnTypedKey(k.canvasKey)
+	for _, mod := range []fyne.KeyModifier{fyne.KeyModifierControl, fyne.KeyModifierSuper} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: keyPrintQueue, Modifier: mod}, func(s fyne.Shortcut) { k.u.shortcut(s) })
+	}
 }
 
 // rune feeds one typed character; it reports a scan that a configured
@@ -145,3 +149,16 @@ func (u *UI) refocus() {
 
 // since is used by the scan-to-paint measurement.
 func (u *UI) since(t time.Time) time.Duration { return u.now().Sub(t) }
+
+// shortcut runs a window-wide shortcut; it reports whether s was one.
+func (u *UI) shortcut(s fyne.Shortcut) bool {
+	cs, ok := s.(*desktop.CustomShortcut)
+	if !ok || cs.KeyName != keyPrintQueue || cs.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) == 0 {
+		return false
+	}
+	if u.shell != nil && u.modal == nil {
+		u.touch()
+		u.showPrintQueue()
+	}
+	return true
+}

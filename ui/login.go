@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"smartpoint/device/receipt"
+	"smartpoint/ui/slips"
 
 	"smartpoint/app/counter"
 )
@@ -194,9 +196,10 @@ func (u *UI) toggleShift() {
 			return
 		}
 		u.relogin()
-		u.showDialog(dialogSpec{Tone: toneOK, Title: u.T("cli.report.shift_title", "ID", rep.ShiftID, "Clerk", rep.Clerk,
-			"From", rep.From.In(u.svc.Location()).Format("02.01 15:04"), "To", rep.To.In(u.svc.Location()).Format("15:04")),
-			Body: u.reportView(rep), Primary: &action{Label: u.T("shell.lock"), Run: u.lock}})
+		title := u.T("cli.report.shift_title", "ID", rep.ShiftID, "Clerk", rep.Clerk,
+			"From", rep.From.In(u.svc.Location()).Format("02.01 15:04"), "To", rep.To.In(u.svc.Location()).Format("15:04"))
+		u.showDialog(dialogSpec{Tone: toneOK, Title: title, Body: u.reportView(rep), Primary: &action{Label: u.T("shell.lock"), Run: u.lock},
+			Others: u.printActions(DocShiftReport, title, func() receipt.Doc { return slips.ShiftReport(u.slipContext(), rep) }, nil)})
 	})
 }
 

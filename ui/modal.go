@@ -20,6 +20,7 @@ type action struct {
 	Label string
 	Key   fyne.KeyName
 	Run   func()
+	Stay  bool // the dialog stays open (an action on something it lists)
 }
 
 // modal is the one dialog type of the window. Enter answers with the
@@ -128,6 +129,12 @@ func (m *modal) key(n fyne.KeyName) bool {
 // hands waiting scans on if no dialog is open.
 func (m *modal) finish(a *action) {
 	if m.u.modal != m {
+		return
+	}
+	if a != nil && a.Stay {
+		if a.Run != nil {
+			a.Run()
+		}
 		return
 	}
 	m.hide()

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
+	"smartpoint/device/receipt"
+	"smartpoint/ui/slips"
 	"smartpoint/app/scan"
 )
 
@@ -446,7 +448,10 @@ func (s *returnsScreen) handOver(bs []counter.ReturnBox, courier string) {
 	s.courier.SetText("")
 	s.refresh()
 	u.feedback(s.banner, toneOK, fmt.Sprint(len(act.Parcels)), u.p.N("returns.handed", len(act.Parcels)), u.T("returns.act_number", "Number", act.Number))
-	u.showDocument(toneOK, u.T("returns.act_title", "Number", act.Number), "", u.returnActLines(act, s.partnerName(act.Partner)))
+	partner := s.partnerName(act.Partner)
+	title := u.T("returns.act_title", "Number", act.Number)
+	u.showDocument(toneOK, title, "", u.returnActLines(act, partner), u.printActions(DocReturnSlip, title,
+		func() receipt.Doc { return slips.ReturnSlip(u.slipContext(), act, partner) }, s.banner)...)
 }
 
 // returnActLines builds the return act's text: the on-screen document

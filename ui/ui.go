@@ -17,6 +17,7 @@ import (
 
 	"smartpoint/app/counter"
 	"smartpoint/app/i18n"
+	"smartpoint/app/printing"
 	"smartpoint/device/sound"
 )
 
@@ -33,6 +34,10 @@ type Deps struct {
 	Now func() time.Time
 	// Log receives operational messages; nil: slog.Default().
 	Log *slog.Logger
+	// Printers and Queue print documents; nil: nothing prints (the
+	// documents are still shown on screen).
+	Printers Printers
+	Queue    *printing.Queue
 	// OnPainted, when set, is called with the time a routed scan's result
 	// was handed to the renderer (for the scan-to-paint measurement).
 	OnPainted func(raw string, d time.Duration)

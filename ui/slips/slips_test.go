@@ -41,7 +41,9 @@ func printed(t *testing.T, doc receipt.Doc, p escpos.Profile) []escpos.Line {
 	return lines
 }
 
-func text(lines []escpos.Line, p escpos.Profile) string { return escpos.PlainText(lines, p.TextColumns()) }
+func text(lines []escpos.Line, p escpos.Profile) string {
+	return escpos.PlainText(lines, p.TextColumns())
+}
 
 func cuts(lines []escpos.Line) int {
 	n := 0

@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"smartpoint/app/counter"
+	"smartpoint/app/printing"
+	"smartpoint/device/escpos"
+)
+
+// paperFake stands in for the printer the wiring (cmd) sends jobs to: the
+// transports themselves are tested in device/printer and cmd's hub.
+type paperFake struct{ jobs chan []byte }
+
+func (p *paperFake) Send(_ context.Context, _ string, data []byte) error {
+	p.jobs <- data
+	return nil
+}
+
+type printersFake struct{ t Target }
+
+func (p printersFake) Target(string) (Target, bool) { return p.t, true }
+func (p printersFake) CellLabel(_ Target, cell, code string) ([]byte, error) {
+	return []byte("LABEL " + cell + " " + code), nil
+}
+
+var pos58 = escpos.Profile{Family: escpos.FamilyClone, Columns: 32, Dots: 384, CodePage: escpos.CP866, QR: escpos.QRRaster}
+
+// withPrinter gives the window a 58 mm receipt printer behind a real
+// print queue; the env's paper channel receives what prints.
+func withPrinter(paper *paperFake) func(*env) {
+	return func(e *env) {
+		q := printing.New(e.db, paper, printing.Options{Log: slog.New(slog.DiscardHandler)})
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := q.Start(ctx); err != nil {
+			e.t.Fatal(err)
+		}
+		e.t.Cleanup(func() { cancel(); q.Wait() })
+		e.deps.Queue = q
+		e.deps.Printers = printersFake{Target{ID: "receipt", Name: "POS-58", Profile: pos58}}
+	}
+}
+
+// printedText waits for the next job and returns it as the printer reads it.
+func printedText(t *testing.T, paper *paperFake) string {
+	t.Helper()
+	select {
+	case data := <-paper.jobs:
+		ops, err := escpos.Decode(data, pos58)
+		if err != nil {
+			t.Fatalf("the printer cannot read the job: %v", err)
+		}
+		return escpos.PlainText(escpos.Replay(ops), 32)
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing printed")
+		return ""
+	}
+}
+
+func setReceipt(t *testing.T, e *env, mode string) {
+	v := e.u.settings
+	v.ReceiptPrint = mode
+	sess, err := e.svc.Login(e.ctx, "Айгуль", ownerPIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.SaveSettings(e.ctx, sess, v); err != nil {
+		t.Fatal(err)
+	}
+	e.u.settings = v
+}
+
+// "Ask": the result says F9 prints the receipt, and F9 does.
+func TestIssueReceiptOnF9(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper))
+	tr := e.stockParcels(10, 0)
+	e.scan("12345678*4321")
+	e.scan(tr[0])
+	e.press(keyIssue)
+	is := e.screen("issue").(*issueScreen)
+	e.bannerSays(is.banner, "F9 — напечатать чек")
+	e.press(keyIssue)
+	out := printedText(t, paper)
+	for _, want := range []string{"ПВЗ Ала-Тоо", tr[0], "Выдана 1 посылка", "Айгуль"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, out)
+		}
+	}
+	e.bannerSays(is.banner, "отправлен на POS-58")
+}
+
+// "Always": the receipt prints with the issue, no key.
+func TestIssueReceiptAlways(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper))
+	setReceipt(t, e, counter.ReceiptAlways)
+	tr := e.stockParcels(10, 0)
+	e.scan("12345678*4321")
+	e.scan(tr[0])
+	e.press(keyIssue)
+	if out := printedText(t, paper); !strings.Contains(out, tr[0]) {
+		t.Fatalf("receipt:\n%s", out)
+	}
+}
+
+// Ctrl+P lists the printed receipt; F2 prints it again.
+func TestPrintQueueReprint(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper))
+	setReceipt(t, e, counter.ReceiptAlways)
+	tr := e.stockParcels(10, 0)
+	e.scan("12345678*4321")
+	e.scan(tr[0])
+	e.press(keyIssue)
+	printedText(t, paper)
+	e.u.shell.sink.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl})
+	if e.u.modal == nil {
+		t.Fatal("Ctrl+P did not open the print queue")
+	}
+	e.press(fyne.KeyF2)
+	if e.u.modal == nil {
+		t.Fatal("reprinting closed the queue")
+	}
+	if out := printedText(t, paper); !strings.Contains(out, tr[0]) {
+		t.Fatalf("reprint:\n%s", out)
+	}
+	jobs, err := e.u.d.Queue.Recent(e.ctx, 5)
+	if err != nil || len(jobs) != 2 || jobs[0].ReprintOf != jobs[1].ID {
+		t.Fatalf("jobs %v %+v", err, jobs)
+	}
+}
+
+// Without a printer nothing offers to print, and the act still shows.
+func TestNoPrinterNoPrintAction(t *testing.T) {
+	e := loggedIn(t)
+	if acts := e.u.printActions(DocAcceptAct, "Акт", nil, nil); len(acts) != 0 {
+		t.Fatalf("print actions without a printer: %+v", acts)
+	}
+}
