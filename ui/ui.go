@@ -38,6 +38,9 @@ type Deps struct {
 	// documents are still shown on screen).
 	Printers Printers
 	Queue    *printing.Queue
+	// Hardware is the device set-up behind Settings → Devices; nil: none.
+	// When set it also serves as Printers.
+	Hardware Hardware
 	// OnPainted, when set, is called with the time a routed scan's result
 	// was handed to the renderer (for the scan-to-paint measurement).
 	OnPainted func(raw string, d time.Duration)
@@ -76,6 +79,9 @@ type UI struct {
 // New builds the window (not shown yet): the set-up wizard on a new
 // database, the login screen otherwise.
 func New(a fyne.App, d Deps) *UI {
+	if d.Printers == nil && d.Hardware != nil {
+		d.Printers = d.Hardware
+	}
 	if d.Catalog == nil {
 		d.Catalog = i18n.Default()
 	}
