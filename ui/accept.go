@@ -19,10 +19,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
-	"smartpoint/device/receipt"
-	"smartpoint/ui/slips"
 	"smartpoint/app/errs"
 	"smartpoint/app/scan"
+	"smartpoint/device/receipt"
+	"smartpoint/ui/slips"
 )
 
 // Acceptance screen keys.

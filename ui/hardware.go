@@ -11,6 +11,8 @@ import (
 // devices). The window never talks to a driver itself.
 type Hardware interface {
 	Printers
+	// TargetByID is a configured printer by id (the test print).
+	TargetByID(id string) (Target, bool)
 	// Setup is this PC's current device set-up.
 	Setup() HardwareSetup
 	// Apply checks and saves a set-up (a manager's or the owner's session:

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
-	"smartpoint/ui/slips"
 	"smartpoint/app/money"
 	"smartpoint/app/scan"
+	"smartpoint/ui/slips"
 )
 
 // Issue screen keys.

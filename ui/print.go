@@ -63,10 +63,13 @@ func (u *UI) canPrint(kind string) bool {
 // printDoc queues a slip for its printer and says so in b: the counter
 // goes on at once, the queue prints when the printer can.
 func (u *UI) printDoc(kind, title string, doc receipt.Doc, b *banner) {
-	t, ok := u.target(kind)
-	if !ok {
-		return
+	if t, ok := u.target(kind); ok {
+		u.printTo(t, kind, title, doc, b)
 	}
+}
+
+// printTo queues a slip for printer t.
+func (u *UI) printTo(t Target, kind, title string, doc receipt.Doc, b *banner) {
 	if t.Label {
 		u.alert(toneWarn, u.T("print.not_label_title"), u.T("print.not_label", "Printer", t.Name))
 		return

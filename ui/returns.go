@@ -12,9 +12,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
+	"smartpoint/app/scan"
 	"smartpoint/device/receipt"
 	"smartpoint/ui/slips"
-	"smartpoint/app/scan"
 )
 
 // Returns screen keys.
