@@ -424,6 +424,11 @@ func (s *acceptScreen) scan(raw string, manual bool) {
 	s.paint()
 	u.feedback(s.banner, t, res.Cell, title, detail)
 	s.remember(t, fmt.Sprintf("%s → %s · %s", p.Track, res.Cell, u.T("accept.outcome."+string(res.Outcome))))
+	// A label with the cell for the parcel, when the point wants them; a
+	// duplicate scan already has one.
+	if u.settings.CellLabels && res.Outcome != counter.OutcomeDuplicate && u.canPrint(DocCellLabel) {
+		u.printCellLabel(res.Cell, nil)
+	}
 }
 
 // errorHint says what to do after a refused scan.

@@ -145,3 +145,25 @@ func TestNoPrinterNoPrintAction(t *testing.T) {
 		t.Fatalf("print actions without a printer: %+v", acts)
 	}
 }
+
+// With cell labels on, each accepted parcel prints its cell's label; a
+// duplicate scan does not print another.
+func TestAcceptPrintsCellLabels(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper))
+	v := e.u.settings
+	v.CellLabels = true
+	e.u.settings = v
+	e.importCSV(s10(500) + ";Жылдыз;0555 000 111;S;0;12345678*4321")
+	e.press(fyne.KeyF2)
+	e.scan(s10(500))
+	cell := e.parcel(s10(500)).Cell
+	out := printedText(t, paper)
+	if !strings.Contains(out, cell) || !strings.Contains(out, "[code128 CELL-"+cell+"]") {
+		t.Fatalf("label for %s:\n%s", cell, out)
+	}
+	e.scan(s10(500)) // duplicate
+	if jobs, err := e.u.d.Queue.Recent(e.ctx, 10); err != nil || len(jobs) != 1 || jobs[0].Kind != DocCellLabel {
+		t.Fatalf("jobs after a duplicate scan: %v %+v (want the one label)", err, jobs)
+	}
+}
