@@ -404,7 +404,7 @@ func (s *settingsScreen) cellsView() fyne.CanvasObject {
 	editor := container.NewVBox(s.cellTitle, widget.NewForm(
 		widget.NewFormItem(u.T("cli.col.size"), s.cellSize),
 		widget.NewFormItem(u.T("cli.ask.capacity"), s.cellCap),
-	), s.cellActive, container.NewHBox(save))
+	), s.cellActive, container.NewHBox(save, widget.NewButton(u.T("settings.cell.print_label"), s.printCellLabel)))
 
 	s.layout = u.newLayoutForm(counter.Layout{Racks: "", Shelves: 5, Cells: 10, Size: "M", Capacity: 3}, s.generate)
 	gen := widget.NewButton(u.T("settings.generate"), s.generate)
@@ -417,6 +417,17 @@ func (s *settingsScreen) cellsView() fyne.CanvasObject {
 	split := container.NewHSplit(list, right)
 	split.Offset = 0.4
 	return split
+}
+
+// printCellLabel prints the selected cell's label (a new shelf, a worn
+// label).
+func (s *settingsScreen) printCellLabel() {
+	if s.cellSel < 0 || s.cellSel >= len(s.cells) {
+		s.note(toneWarn, s.u.T("settings.cell.pick"), "")
+		return
+	}
+	s.banner.obj.Show()
+	s.u.printCellLabel(s.cells[s.cellSel].Label, s.banner)
 }
 
 func (s *settingsScreen) cellLine(c counter.Cell) string {
