@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${SP_KEEP:-}" ] || rm -rf "$WORK"' EXIT
 SHOTS=${SP_SHOT_DIR:-$WORK/shots}
 [ "${SP_SCREENSHOTS:-}" = 1 ] && SHOTS=$ROOT/docs/screenshots
 mkdir -p "$SHOTS"
@@ -33,6 +33,14 @@ if [ "${SP_SCREENSHOTS:-}" = 1 ]; then   # a living point for the pictures
 fi
 printf 'Трек;Получатель;Телефон;Размер;К оплате;Код выдачи\n%s;Жылдыз Смоук;0555 000 111;S;0;12345678*4321\n' "$TRACK" > "$WORK/m.csv"
 SMARTPOINT_CLERK=Айгуль SMARTPOINT_PIN=$PIN ./bin/spctl import-manifest --partner kgpost "$WORK/m.csv" >/dev/null
+
+# A receipt printer that prints to a file, and the receipt printed with
+# every issue: the smoke test reads what the printer would have received.
+RECEIPT=$WORK/receipt.bin
+sqlite3 "$SMARTPOINT_DB" "INSERT INTO meta(key,value) VALUES('app.devices','{\"version\":1,\"printers\":[{\"role\":\"receipt\",\"id\":\"receipt-1\",\"name\":\"POS-58\",\"kind\":\"receipt\",\"preset\":\"generic-pos-58\",\"transport\":{\"kind\":\"file\",\"address\":\"$RECEIPT\"},\"receipt\":{\"family\":\"clone\",\"columns\":32,\"dots\":384,\"code_page\":\"cp866\",\"qr\":\"raster\"}}]}')
+  ON CONFLICT(key) DO UPDATE SET value=excluded.value;
+  INSERT INTO meta(key,value) VALUES('app.settings','{\"idle_lock_minutes\":10,\"sound\":true,\"auto_delivery\":true,\"receipt_print\":\"always\"}')
+  ON CONFLICT(key) DO UPDATE SET value=excluded.value;"
 
 cat > "$WORK/drive.sh" <<DRIVE
 #!/usr/bin/env bash
@@ -76,6 +84,11 @@ events=$(sqlite3 "$SMARTPOINT_DB" "SELECT group_concat(kind, ',') FROM (SELECT k
 echo "smoke: parcel $TRACK status=$status events=$events"
 [ "$status" = issued ] || { cat "$WORK/app.log" >&2; fail "the parcel should be issued, is '$status'"; }
 case "$events" in *parcel.accepted*parcel.issued*) ;; *) fail "event log lacks accept→issue: $events";; esac
+[ -s "$RECEIPT" ] || { cat "$WORK/app.log" >&2; fail "no receipt printed to $RECEIPT"; }
+receipt=$(iconv -f CP866 -t UTF-8 < "$RECEIPT")
+echo "smoke: receipt ($(wc -c < "$RECEIPT") bytes):"; echo "$receipt" | grep -a "Выдан\|$TRACK" || true
+echo "$receipt" | grep -aq "$TRACK" || fail "the receipt lacks the parcel $TRACK"
+echo "$receipt" | grep -aq "Выдана 1 посылка" || fail "the receipt lacks the issued count"
 grep -qi "panic" "$WORK/app.log" && { cat "$WORK/app.log" >&2; fail "the app panicked"; }
 echo "smoke: OK; screenshots in $SHOTS"
 ls "$SHOTS"

@@ -63,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.showVersion {
 		bi := buildinfo.Get(version, commit, date)
-		fmt.Fprintln(stdout, p.T("cli.version", "Version", bi.Version, "Commit", bi.Commit, "Date", bi.Date))
+		fmt.Fprintln(stdout, p.T("cli.version", "Program", "smartpoint", "Version", bi.Version, "Commit", bi.Commit, "Date", bi.Date))
 		return 0
 	}
 	if o.benchBare {
@@ -101,13 +101,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	os.Setenv("LANGUAGE", string(lang))
 
 	a := fyneapp.NewWithID(appID)
-	deps := ui.Deps{Svc: svc, Lang: lang, Sound: sound.New(), DBPath: path, Log: log}
+	dev := startDevices(ctx, db, svc, log)
+	defer dev.stop()
+	deps := ui.Deps{Svc: svc, Lang: lang, Sound: sound.New(), DBPath: path, Log: log, Hardware: dev.hub, Queue: dev.queue}
 	if o.tracePaint {
 		deps.OnPainted = func(raw string, d time.Duration) {
 			log.Info("scan painted", "ms", float64(d.Microseconds())/1000, "at_unix_ns", time.Now().UnixNano())
 		}
 	}
 	u := ui.New(a, deps)
+	dev.attach(u)
 	if o.benchStartup {
 		a.Lifecycle().SetOnStarted(func() { go reportStartup(start, stdout, a) })
 	} else {

@@ -14,7 +14,7 @@ func TestVersionPrintsBuildInfo(t *testing.T) {
 	if code := run([]string{"--version"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errb.String())
 	}
-	for _, want := range []string{"1.2.3", "abc1234", "2026-11-22"} {
+	for _, want := range []string{"smartpoint 1.2.3", "abc1234", "2026-11-22"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--version printed %q, lacks %q", out.String(), want)
 		}

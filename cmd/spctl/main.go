@@ -182,6 +182,6 @@ func (c *cli) cmdHelp(args []string) error {
 func (c *cli) version() {
 	bi := buildinfo.Get(version, commit, date)
 	c.result(bi, func(w io.Writer) {
-		c.line(w, "cli.version", "Version", bi.Version, "Commit", bi.Commit, "Date", bi.Date)
+		c.line(w, "cli.version", "Program", "spctl", "Version", bi.Version, "Commit", bi.Commit, "Date", bi.Date)
 	})
 }

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"smartpoint/device/internal/ptytest"
+	"smartpoint/device/ptytest"
 )
 
 // openPty is a pty pair whose slave is held open by the test: a master

@@ -5,7 +5,7 @@ package serialscan
 import (
 	"testing"
 
-	"smartpoint/device/internal/ptytest"
+	"smartpoint/device/ptytest"
 )
 
 // startManager runs a Manager over usb with a fake clock; it is stopped

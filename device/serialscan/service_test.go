@@ -12,7 +12,7 @@ import (
 
 	"go.bug.st/serial"
 
-	"smartpoint/device/internal/ptytest"
+	"smartpoint/device/ptytest"
 	"smartpoint/device/wedge"
 )
 
