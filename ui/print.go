@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -22,6 +23,7 @@ const (
 	DocReturnSlip  = "return_slip"
 	DocShiftReport = "shift_report"
 	DocCellLabel   = "cell_label"
+	DocBoxLabel    = "box_label"
 	DocTest        = "test"
 )
 
@@ -40,6 +42,17 @@ type Printers interface {
 	Target(kind string) (Target, bool)
 	// CellLabel renders a cell label for a label printer.
 	CellLabel(t Target, cell, code string) ([]byte, error)
+	// BoxLabel renders a return box's label for a label printer.
+	BoxLabel(t Target, box BoxLabel) ([]byte, error)
+}
+
+// BoxLabel is what a return box's label shows.
+type BoxLabel struct {
+	Code    string // RBOX-000002: big and as the barcode
+	Partner string
+	Parcels int
+	Caption string // the word before the count, in the point's language
+	Date    time.Time
 }
 
 // slipContext is what every slip prints besides its content.
@@ -102,6 +115,28 @@ func (u *UI) printCellLabel(cell string, b *banner) {
 		return
 	}
 	u.enqueue(printing.Job{Printer: t.ID, Kind: DocCellLabel, Title: title, Data: data}, t, b)
+}
+
+// printBoxLabel prints a return box's label: on the label printer when
+// there is one, else on receipt paper.
+func (u *UI) printBoxLabel(box BoxLabel, b *banner) {
+	t, ok := u.target(DocBoxLabel)
+	if !ok {
+		return
+	}
+	title := u.T("print.box_label", "Box", box.Code)
+	if !t.Label {
+		doc := slips.BoxLabel(u.slipContext(), box.Code, box.Partner, box.Parcels)
+		raw, _ := json.Marshal(doc)
+		u.enqueue(printing.Job{Printer: t.ID, Kind: DocBoxLabel, Title: title, Data: receipt.Render(doc, t.Profile), Doc: raw}, t, b)
+		return
+	}
+	data, err := u.d.Printers.BoxLabel(t, box)
+	if err != nil {
+		u.showErr(err)
+		return
+	}
+	u.enqueue(printing.Job{Printer: t.ID, Kind: DocBoxLabel, Title: title, Data: data}, t, b)
 }
 
 func (u *UI) target(kind string) (Target, bool) {

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 
 	"smartpoint/app/counter"
 	"smartpoint/app/printing"
@@ -165,5 +166,26 @@ func TestAcceptPrintsCellLabels(t *testing.T) {
 	e.scan(s10(500)) // duplicate
 	if jobs, err := e.u.d.Queue.Recent(e.ctx, 10); err != nil || len(jobs) != 1 || jobs[0].Kind != DocCellLabel {
 		t.Fatalf("jobs after a duplicate scan: %v %+v (want the one label)", err, jobs)
+	}
+}
+
+func (p printersFake) BoxLabel(_ Target, b BoxLabel) ([]byte, error) {
+	return []byte("BOX " + b.Code), nil
+}
+
+// A return box's label carries its number as a barcode and its count.
+func TestReturnBoxLabelOnReceiptPaper(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper))
+	tr := overdueParcels(t, e, 10, 1)
+	s := openReturns(t, e)
+	test.Tap(s.expireB)
+	s.setPartner(e.parcel(tr[0]).Partner)
+	e.press(keyOpenBox)
+	e.scan(tr[0])
+	test.Tap(findButton(t, s.obj, "Этикетка короба"))
+	out := printedText(t, paper)
+	if !strings.Contains(out, "[code128 "+s.box.Label()+"]") || !strings.Contains(out, "1 посылка") {
+		t.Fatalf("box label:\n%s", out)
 	}
 }

@@ -121,7 +121,7 @@ func newReturnsScreen(u *UI) screen {
 		nil, nil, s.boxList)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.55
-	buttons := container.NewHBox(s.openB, s.undoB, layout.NewSpacer())
+	buttons := container.NewHBox(s.openB, s.undoB, widget.NewButtonWithIcon(u.T("returns.print_label"), theme.DocumentPrintIcon(), s.printLabel), layout.NewSpacer())
 	s.obj = container.NewBorder(container.NewVBox(s.banner.obj, container.NewBorder(nil, nil, nil, buttons, s.current)),
 		nil, nil, nil, split)
 	s.banner.show(toneInfo, "", u.T("returns.ready"), u.T("returns.ready_hint"))
@@ -310,6 +310,24 @@ func (s *returnsScreen) openBox() {
 	s.loadBoxes()
 	u.feedback(s.banner, toneOK, b.Label(), u.T("returns.box_opened", "Partner", s.partnerName(b.Partner)), u.T("returns.box_opened_hint"))
 	u.refocus()
+}
+
+// printLabel prints the current box's label with its parcel count: the
+// courier's scanner reads the box number from it.
+func (s *returnsScreen) printLabel() {
+	u := s.u
+	if s.box.Number == "" {
+		u.feedback(s.banner, toneWarn, "", u.T("returns.no_box"), u.T("returns.pick_partner_hint"))
+		return
+	}
+	b := s.box
+	for _, x := range s.boxes {
+		if x.Number == b.Number {
+			b = x // the count as it is now
+		}
+	}
+	u.printBoxLabel(BoxLabel{Code: b.Label(), Partner: s.partnerName(b.Partner), Parcels: b.Parcels,
+		Caption: u.T("slip.box.caption"), Date: u.svc.Now()}, s.banner)
 }
 
 // useBox makes b the box scans go into.

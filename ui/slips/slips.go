@@ -147,3 +147,15 @@ func signatures(c Context, d *receipt.Doc) {
 	d.Feed(1)
 	d.Text(c.P.T("slip.sign_clerk"))
 }
+
+// BoxLabel is a return box's label on receipt paper: the box number huge
+// and as a barcode (scanning it selects the box), the partner, the count.
+func BoxLabel(c Context, code, partner string, parcels int) receipt.Doc {
+	d := receipt.New()
+	d.Styled(receipt.Text{Text: code, Align: centre, Bold: true, Size: 2})
+	d.Code128(code)
+	d.Styled(receipt.Text{Text: partner, Align: centre, Bold: true})
+	d.Center(c.P.N("slip.box.parcels", parcels) + " · " + c.when(c.At))
+	d.Cut()
+	return *d
+}

@@ -14,7 +14,7 @@ import (
 // (TargetByID) instead.
 func (h *Hub) Target(kind string) (ui.Target, bool) {
 	cfg := h.config()
-	if kind == ui.DocCellLabel {
+	if kind == ui.DocCellLabel || kind == ui.DocBoxLabel {
 		if p, ok := firstWithRole(cfg, ui.RoleLabel); ok {
 			return target(p), true
 		}
@@ -37,20 +37,36 @@ func (h *Hub) TargetByID(id string) (ui.Target, bool) {
 // CellLabel renders a shelf cell's label in t's language (TSPL or ZPL) on
 // its loaded label stock.
 func (h *Hub) CellLabel(t ui.Target, cell, code string) ([]byte, error) {
+	return h.label(t, "cell label "+cell, func(b label.Builder) ([]byte, error) {
+		return b.Cell(label.Cell{Name: cell, Code: code})
+	})
+}
+
+// BoxLabel renders a return box's label: its number big and as a barcode,
+// the partner, the parcels in it and the date.
+func (h *Hub) BoxLabel(t ui.Target, box ui.BoxLabel) ([]byte, error) {
+	return h.label(t, "box label "+box.Code, func(b label.Builder) ([]byte, error) {
+		return b.ReturnBox(label.ReturnBox{Number: box.Code, Partner: box.Partner, Parcels: box.Parcels,
+			ParcelsCaption: box.Caption, Date: box.Date})
+	})
+}
+
+// label renders one label on label printer t.
+func (h *Hub) label(t ui.Target, what string, build func(label.Builder) ([]byte, error)) ([]byte, error) {
 	p, ok := h.config().printerByID(t.ID)
 	if !ok {
-		return nil, fmt.Errorf("cell label %s: printer %q is not in the device set-up", cell, t.ID)
+		return nil, fmt.Errorf("%s: printer %q is not in the device set-up", what, t.ID)
 	}
 	if p.Kind != printer.KindLabel {
-		return nil, fmt.Errorf("cell label %s: %s is not a label printer", cell, p.Name)
+		return nil, fmt.Errorf("%s: %s is not a label printer", what, p.Name)
 	}
 	b, err := p.Label.Builder()
 	if err != nil {
-		return nil, fmt.Errorf("cell label %s on %s: %w", cell, p.Name, err)
+		return nil, fmt.Errorf("%s on %s: %w", what, p.Name, err)
 	}
-	data, err := b.Cell(label.Cell{Name: cell, Code: code})
+	data, err := build(b)
 	if err != nil {
-		return nil, fmt.Errorf("cell label %s on %s: %w", cell, p.Name, err)
+		return nil, fmt.Errorf("%s on %s: %w", what, p.Name, err)
 	}
 	return data, nil
 }

@@ -65,17 +65,28 @@ func TestCellLabelForTSPLPrinter(t *testing.T) {
 	if !ok {
 		t.Fatal("no label printer")
 	}
-	b, err := e.hub.CellLabel(tg, "A-1-07", "CELL:A-1-07")
+	b, err := e.hub.CellLabel(tg, "A-1-07", "CELL-A-1-07")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(b)
-	if !strings.HasPrefix(s, "SIZE 58 mm,40 mm") || !strings.Contains(s, `"A-1-07"`) || !strings.Contains(s, "CELL:A-1-07") ||
+	if !strings.HasPrefix(s, "SIZE 58 mm,40 mm") || !strings.Contains(s, `"A-1-07"`) || !strings.Contains(s, "CELL-A-1-07") ||
 		!strings.Contains(s, "PRINT") {
 		t.Fatalf("cell label is not a TSPL label of A-1-07:\n%s", s)
 	}
-	if _, err := e.hub.CellLabel(ui.Target{ID: "receipt-9"}, "A-1-07", "CELL:A-1-07"); err == nil {
+	if _, err := e.hub.CellLabel(ui.Target{ID: "receipt-9"}, "A-1-07", "CELL-A-1-07"); err == nil {
 		t.Error("a cell label for a printer not in the set-up")
+	}
+	// A return box's label goes to the same printer.
+	if bt, ok := e.hub.Target(ui.DocBoxLabel); !ok || bt.ID != "label-1" {
+		t.Fatalf("box labels go to %+v", bt)
+	}
+	b, err = e.hub.BoxLabel(tg, ui.BoxLabel{Code: "RBOX-000002", Partner: "Озон", Parcels: 12, Caption: "Parcels"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(b); !strings.Contains(s, "RBOX-000002") || !strings.Contains(s, "Ozon") || !strings.Contains(s, "12") {
+		t.Fatalf("box label:\n%s", s)
 	}
 }
 
