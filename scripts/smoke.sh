@@ -65,6 +65,8 @@ if [ "${SP_SCREENSHOTS:-}" = 1 ]; then
   key F1; scan "$TRACK"; shot counter
   for k in F4:returns F5:stock F7:inventory F8:settings; do key \${k%%:*}; shot \${k##*:}; done
   key F6; scan "$TRACK"; shot search        # a parcel's timeline
+  key F8; for i in 1 2 3 4 5; do key F10; done; shot settings-devices
+  key ctrl+p; shot print-queue; key F1; shot print-preview; key Escape
 fi
 kill \$APP; wait \$APP 2>/dev/null || true
 if [ "\${SP_SCREENSHOTS:-}" = 1 ]; then     # the first-run wizard on an empty database
@@ -80,7 +82,7 @@ chmod +x "$WORK/drive.sh"
 xvfb-run -a -s "-screen 0 1366x768x24" "$WORK/drive.sh" || { cat "$WORK/app.log" >&2; fail "driving the window"; }
 
 status=$(sqlite3 "$SMARTPOINT_DB" "SELECT status FROM parcels WHERE track='$TRACK'")
-events=$(sqlite3 "$SMARTPOINT_DB" "SELECT group_concat(kind, ',') FROM (SELECT kind FROM events WHERE entity LIKE 'parcel:%' ORDER BY seq)")
+events=$(sqlite3 "$SMARTPOINT_DB" "SELECT group_concat(kind, ',') FROM (SELECT kind FROM events WHERE entity = 'parcel:kgpost:$TRACK' ORDER BY seq)")
 echo "smoke: parcel $TRACK status=$status events=$events"
 [ "$status" = issued ] || { cat "$WORK/app.log" >&2; fail "the parcel should be issued, is '$status'"; }
 case "$events" in *parcel.accepted*parcel.issued*) ;; *) fail "event log lacks accept→issue: $events";; esac

@@ -69,9 +69,9 @@ func newAcceptScreen(u *UI) screen {
 	s.progress.TextFormatter = func() string {
 		return u.T("accept.progress", "Scanned", s.delivery.Scanned, "Expected", s.delivery.Expected)
 	}
-	s.partner = widget.NewSelect(nil, func(string) { s.partnerChanged() })
+	s.partner = u.newSelect(nil, func(string) { s.partnerChanged() })
 	s.partner.PlaceHolder = u.T("accept.partner_pick")
-	s.manifest = widget.NewSelect(nil, nil)
+	s.manifest = u.newSelect(nil, nil)
 	s.manifest.PlaceHolder = u.T("accept.manifest_none")
 	s.courier = u.newEntry(u.T("accept.courier"))
 	s.courier.OnEnter = func(string) {

@@ -108,3 +108,11 @@ func (e *Entry) TypedShortcut(s fyne.Shortcut) {
 	}
 	e.Entry.TypedShortcut(s)
 }
+
+// newSelect is a drop-down whose empty state speaks the clerk's language
+// (Fyne's own placeholder follows the OS locale, not the point's).
+func (u *UI) newSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = u.T("common.select_one")
+	return s
+}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
@@ -187,5 +189,47 @@ func TestReturnBoxLabelOnReceiptPaper(t *testing.T) {
 	out := printedText(t, paper)
 	if !strings.Contains(out, "[code128 "+s.box.Label()+"]") || !strings.Contains(out, "1 посылка") {
 		t.Fatalf("box label:\n%s", out)
+	}
+}
+
+// The preview is the paper: the receipt's lines, the tear line in the
+// clerk's language, never a device's English.
+func TestPrintPreviewShowsThePaper(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper))
+	setReceipt(t, e, counter.ReceiptAlways)
+	tr := e.stockParcels(10, 0)
+	e.scan("12345678*4321")
+	e.scan(tr[0])
+	e.press(keyIssue)
+	printedText(t, paper)
+	e.u.showPrintQueue()
+	e.press(fyne.KeyF1)
+	if e.u.modal == nil {
+		t.Fatal("F1 opened no preview")
+	}
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *canvas.Text:
+			texts = append(texts, x.Text)
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(x.Content)
+		}
+	}
+	walk(e.u.modal.pop.Content)
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{tr[0], "Выдана 1 посылка", "- - - оторвать - - -"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("preview lacks %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "tear") {
+		t.Errorf("English in the preview:\n%s", all)
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -171,16 +170,9 @@ func (v *printQueueView) preview() {
 
 // showPreview draws a document as the printer lays it out.
 func (u *UI) showPreview(title string, doc receipt.Doc, t Target) {
-	// Black on white whatever the theme: it is paper.
-	lines := container.NewVBox()
-	for _, line := range strings.Split(strings.TrimRight(receipt.PlainText(doc, t.Profile), "\n"), "\n") {
-		txt := canvas.NewText(line, color.Black)
-		txt.TextStyle.Monospace = true
-		lines.Add(txt)
-	}
 	size := canvas.NewRectangle(color.Transparent)
-	size.SetMinSize(fyne.NewSize(float32(t.Profile.TextColumns())*9+60, 440))
-	paper := container.NewStack(canvas.NewRectangle(color.White), container.NewPadded(lines))
+	size.SetMinSize(fyne.NewSize(float32(t.Profile.TextColumns())*previewTextSize*0.62+60, 440))
+	paper := u.paperView(doc, t.Profile)
 	u.showDialog(dialogSpec{Tone: toneInfo, Title: u.T("print.preview_title", "Title", title, "Printer", t.Name),
 		Body: container.NewStack(size, container.NewVScroll(paper)), Primary: &action{Label: u.T("common.close")}})
 }

@@ -52,7 +52,7 @@ type returnsScreen struct {
 func newReturnsScreen(u *UI) screen {
 	s := &returnsScreen{u: u, banner: newBanner(), current: widget.NewLabel(""), candN: widget.NewLabel(""),
 		checked: map[string]bool{}}
-	s.partner = widget.NewSelect(nil, func(string) { s.loadCandidates() })
+	s.partner = u.newSelect(nil, func(string) { s.loadCandidates() })
 	s.expireB = widget.NewButtonWithIcon(u.T("returns.expire"), theme.HistoryIcon(), s.expire)
 	s.openB = widget.NewButtonWithIcon(string(keyOpenBox)+" "+u.T("returns.open_box"), theme.ContentAddIcon(), s.openBox)
 	s.openB.Importance = widget.HighImportance

@@ -395,7 +395,7 @@ func (s *settingsScreen) cellsView() fyne.CanvasObject {
 	s.cellCount = bold("")
 	s.cellTitle = bold(u.T("settings.cell.pick"))
 	s.cellTitle.Wrapping = fyne.TextWrapWord
-	s.cellSize = widget.NewSelect(counter.Sizes, nil)
+	s.cellSize = u.newSelect(counter.Sizes, nil)
 	s.cellCap = u.newEntry("3")
 	s.cellCap.OnEnter = func(string) { s.saveCell() }
 	s.cellActive = widget.NewCheck(u.T("settings.cell.active"), nil)
@@ -522,7 +522,7 @@ func (s *settingsScreen) clerksView() fyne.CanvasObject {
 	for _, r := range s.clerkRoles {
 		roles = append(roles, u.T(roleKey(r)))
 	}
-	s.cRole = widget.NewSelect(roles, nil)
+	s.cRole = u.newSelect(roles, nil)
 	s.cRole.SetSelectedIndex(0)
 	s.cPin = u.newPasswordEntry(u.T("settings.pin"))
 	s.cPin2 = u.newPasswordEntry(u.T("cli.ask.pin_again"))
@@ -650,8 +650,8 @@ func (s *settingsScreen) lookView() fyne.CanvasObject {
 	for _, l := range i18n.All {
 		langs = append(langs, u.T("lang."+string(l)))
 	}
-	s.lang = widget.NewSelect(langs, nil)
-	s.themeSel = widget.NewSelect([]string{u.T("settings.theme.system"), u.T("settings.theme.light"), u.T("settings.theme.dark")}, nil)
+	s.lang = u.newSelect(langs, nil)
+	s.themeSel = u.newSelect([]string{u.T("settings.theme.system"), u.T("settings.theme.light"), u.T("settings.theme.dark")}, nil)
 	s.large = widget.NewCheck(u.T("settings.large_text"), nil)
 	s.sound = widget.NewCheck(u.T("settings.sound"), nil)
 	s.autoDel = widget.NewCheck(u.T("settings.auto_delivery"), nil)

@@ -73,14 +73,15 @@ func (s *settingsScreen) devicesView() fyne.CanvasObject {
 	for _, pr := range p.presets {
 		names = append(names, pr.Name)
 	}
-	p.preset = widget.NewSelect(names, nil)
-	p.role = widget.NewSelect([]string{u.T("devices.role.receipt"), u.T("devices.role.label")}, nil)
+	p.preset = u.newSelect(names, nil)
+
+	p.role = u.newSelect([]string{u.T("devices.role.receipt"), u.T("devices.role.label")}, nil)
 	p.role.SetSelectedIndex(0)
 	p.name = u.newEntry(u.T("devices.name"))
 	p.address = u.newEntry(u.T("devices.address_hint"))
 	p.testScan = widget.NewLabel(u.T("devices.test_scan_empty"))
 	p.testScan.Wrapping = fyne.TextWrapWord
-	p.receipt = widget.NewSelect([]string{u.T("devices.receipt.ask"), u.T("devices.receipt.always"), u.T("devices.receipt.never")}, nil)
+	p.receipt = u.newSelect([]string{u.T("devices.receipt.ask"), u.T("devices.receipt.always"), u.T("devices.receipt.never")}, nil)
 	p.labels = widget.NewCheck(u.T("devices.cell_labels"), nil)
 
 	detect := widget.NewButton(u.T("devices.detect"), p.detect)

@@ -77,8 +77,8 @@ func newStockScreen(u *UI) screen {
 	})
 	s.banner.show(toneInfo, "", u.T("stock.ready"), u.T("stock.ready_hint"))
 
-	s.partnerS = widget.NewSelect(nil, func(string) { s.filtersChanged() })
-	s.statusS = widget.NewSelect(nil, func(string) { s.filtersChanged() })
+	s.partnerS = u.newSelect(nil, func(string) { s.filtersChanged() })
+	s.statusS = u.newSelect(nil, func(string) { s.filtersChanged() })
 	s.statusS.Options = []string{u.T("stock.all_statuses")}
 	for _, st := range counter.OnHandStatuses {
 		s.statusS.Options = append(s.statusS.Options, u.T("status."+string(st)))

@@ -235,7 +235,7 @@ func (u *UI) countrySelect(selected string, changed func(code string)) *widget.S
 	for _, c := range countries {
 		names = append(names, u.T("settings.country."+strings.ToLower(c.code)))
 	}
-	s := widget.NewSelect(names, nil)
+	s := u.newSelect(names, nil)
 	for i, c := range countries {
 		if c.code == selected {
 			s.SetSelectedIndex(i)
@@ -511,7 +511,7 @@ func (u *UI) newLayoutForm(l counter.Layout, submit func()) *layoutForm {
 	f.cells.SetText(strconv.Itoa(l.Cells))
 	f.capacity = u.newEntry("3")
 	f.capacity.SetText(strconv.Itoa(l.Capacity))
-	f.size = widget.NewSelect(counter.Sizes, nil)
+	f.size = u.newSelect(counter.Sizes, nil)
 	f.size.SetSelected(l.Size)
 	if f.size.Selected == "" {
 		f.size.SetSelected("M")
