@@ -35,6 +35,7 @@ type modal struct {
 	shownAt time.Time
 	queued  *widget.Label
 	focus   fyne.Focusable
+	arrows  func(delta int)
 }
 
 // dialogSpec describes a dialog: tone colours the header strip.
@@ -46,13 +47,14 @@ type dialogSpec struct {
 	Cancel  *action // Escape; nil: Escape just closes
 	Others  []*action
 	Focus   fyne.Focusable // a field in Body to focus
+	Arrows  func(delta int) // ↑/↓ move a selection in Body (-1, +1)
 }
 
 func (u *UI) showDialog(s dialogSpec) *modal {
 	if u.modal != nil {
 		u.modal.hide()
 	}
-	m := &modal{u: u, primary: s.Primary, cancelA: s.Cancel, shownAt: u.now(), focus: s.Focus}
+	m := &modal{u: u, primary: s.Primary, cancelA: s.Cancel, shownAt: u.now(), focus: s.Focus, arrows: s.Arrows}
 	m.queued = widget.NewLabel("")
 	m.queued.Hide()
 
@@ -116,6 +118,10 @@ func (m *modal) cancel() { m.finish(m.cancelA) }
 
 // key runs the action bound to an F-key.
 func (m *modal) key(n fyne.KeyName) bool {
+	if m.arrows != nil && (n == fyne.KeyUp || n == fyne.KeyDown) {
+		m.arrows(map[fyne.KeyName]int{fyne.KeyUp: -1, fyne.KeyDown: 1}[n])
+		return true
+	}
 	for _, a := range m.keyed {
 		if a.Key == n {
 			m.finish(a)

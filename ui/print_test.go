@@ -128,6 +128,7 @@ func TestPrintQueueReprint(t *testing.T) {
 	if e.u.modal == nil {
 		t.Fatal("Ctrl+P did not open the print queue")
 	}
+	e.press(fyne.KeyDown) // one job only: stays on it
 	e.press(fyne.KeyF2)
 	if e.u.modal == nil {
 		t.Fatal("reprinting closed the queue")
@@ -138,6 +139,13 @@ func TestPrintQueueReprint(t *testing.T) {
 	jobs, err := e.u.d.Queue.Recent(e.ctx, 5)
 	if err != nil || len(jobs) != 2 || jobs[0].ReprintOf != jobs[1].ID {
 		t.Fatalf("jobs %v %+v", err, jobs)
+	}
+	// ↓ moves to the original (the copy is listed first); F2 prints it again.
+	e.press(fyne.KeyDown)
+	e.press(fyne.KeyF2)
+	printedText(t, paper)
+	if jobs, _ := e.u.d.Queue.Recent(e.ctx, 5); len(jobs) != 3 || jobs[0].ReprintOf != jobs[2].ID {
+		t.Fatalf("after ↓ F2: %+v", jobs)
 	}
 }
 

@@ -56,7 +56,17 @@ func (u *UI) showPrintQueue() {
 		{Label: u.T("print.retry"), Key: fyne.KeyF4, Run: v.retry, Stay: true},
 	}
 	u.showDialog(dialogSpec{Tone: toneInfo, Title: u.T("print.queue_title"), Body: body,
-		Primary: &action{Label: u.T("common.close")}, Others: acts})
+		Primary: &action{Label: u.T("common.close")}, Others: acts, Arrows: v.move})
+}
+
+// move selects the job above or below.
+func (v *printQueueView) move(d int) {
+	if len(v.jobs) == 0 {
+		return
+	}
+	v.sel = min(max(v.sel+d, 0), len(v.jobs)-1)
+	v.list.Select(v.sel)
+	v.list.ScrollTo(v.sel)
 }
 
 func (v *printQueueView) load() {
