@@ -53,6 +53,7 @@ type PrinterSetup struct {
 	VID, PID  string // USB printers and USB-serial adapters: found again after a replug
 	Serial    string
 	Baud      int
+	CodePage  string // receipt printers: cp866, wpc1251, cp852, wpc1250; "": the model's
 }
 
 // Printer roles.

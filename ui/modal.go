@@ -46,7 +46,7 @@ type dialogSpec struct {
 	Primary *action // Enter
 	Cancel  *action // Escape; nil: Escape just closes
 	Others  []*action
-	Focus   fyne.Focusable // a field in Body to focus
+	Focus   fyne.Focusable  // a field in Body to focus
 	Arrows  func(delta int) // ↑/↓ move a selection in Body (-1, +1)
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,9 @@ type devicesPage struct {
 	role      *widget.Select
 	name      *Entry
 	address   *Entry
+	baud      *Entry
+	suffix    *widget.Select
+	codePage  *widget.Select
 	testScan  *widget.Label
 	receipt   *widget.Select
 	labels    *widget.Check
@@ -55,7 +59,7 @@ func (s *settingsScreen) devicesView() fyne.CanvasObject {
 				l.Importance = widget.WarningImportance
 			}
 		})
-	p.list.OnSelected = func(id widget.ListItemID) { p.sel = id }
+	p.list.OnSelected = p.pick
 	p.foundList = widget.NewList(func() int { return len(p.found) },
 		func() fyne.CanvasObject { return oneLineLabel() },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -79,6 +83,10 @@ func (s *settingsScreen) devicesView() fyne.CanvasObject {
 	p.role.SetSelectedIndex(0)
 	p.name = u.newEntry(u.T("devices.name"))
 	p.address = u.newEntry(u.T("devices.address_hint"))
+	p.baud = u.newEntry("9600")
+	p.suffix = u.newSelect([]string{u.T("devices.suffix.cr"), u.T("devices.suffix.lf"), u.T("devices.suffix.crlf"), u.T("devices.suffix.none")}, nil)
+	p.suffix.SetSelectedIndex(0)
+	p.codePage = u.newSelect(append([]string{u.T("devices.page.model")}, codePageNames...), p.setCodePage)
 	p.testScan = widget.NewLabel(u.T("devices.test_scan_empty"))
 	p.testScan.Wrapping = fyne.TextWrapWord
 	p.receipt = u.newSelect([]string{u.T("devices.receipt.ask"), u.T("devices.receipt.always"), u.T("devices.receipt.never")}, nil)
@@ -91,7 +99,7 @@ func (s *settingsScreen) devicesView() fyne.CanvasObject {
 	test := widget.NewButton(u.T("devices.test_print"), p.testPrint)
 	queue := widget.NewButton(u.T("devices.queue"), u.showPrintQueue)
 	save := s.saveButton(u.T("settings.save"), p.save)
-	s.edit(detect, addScanner, addPrinter, remove, p.preset, p.role, p.name, p.address, p.receipt, p.labels)
+	s.edit(detect, addScanner, addPrinter, remove, p.preset, p.role, p.name, p.address, p.baud, p.suffix, p.codePage, p.receipt, p.labels)
 
 	sized := func(o fyne.CanvasObject, h float32) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(620, h), o)
@@ -105,7 +113,10 @@ func (s *settingsScreen) devicesView() fyne.CanvasObject {
 			widget.NewFormItem(u.T("devices.name_label"), p.name),
 			widget.NewFormItem(u.T("devices.model"), p.preset),
 			widget.NewFormItem(u.T("devices.role"), p.role),
-			widget.NewFormItem(u.T("devices.address"), p.address)),
+			widget.NewFormItem(u.T("devices.address"), p.address),
+			widget.NewFormItem(u.T("devices.baud"), p.baud),
+			widget.NewFormItem(u.T("devices.suffix"), p.suffix),
+			widget.NewFormItem(u.T("devices.code_page"), p.codePage)),
 		container.NewHBox(addScanner, addPrinter))
 	right := container.NewVBox(
 		bold(u.T("devices.test_scan")), wrapped(u.T("devices.test_scan_hint")), p.testScan,
@@ -204,7 +215,8 @@ func (p *devicesPage) addScanner() {
 		p.s.note(toneWarn, u.T("devices.pick_found"), u.T("devices.found_hint"))
 		return
 	}
-	sc := ScannerSetup{Name: p.nameOr(u.T("devices.default_scanner")), VID: f.VID, PID: f.PID, Serial: f.Serial}
+	sc := ScannerSetup{Name: p.nameOr(u.T("devices.default_scanner")), VID: f.VID, PID: f.PID, Serial: f.Serial,
+		Baud: p.baudValue(), Suffix: suffixes[max(0, p.suffix.SelectedIndex())]}
 	if f.VID == "" {
 		sc.Port = f.Address // a real COM port: no USB ids to follow it by
 	}
@@ -218,7 +230,7 @@ func (p *devicesPage) addPrinter() {
 		p.s.note(toneWarn, u.T("devices.pick_model"), "")
 		return
 	}
-	pr := PrinterSetup{Preset: p.presets[p.preset.SelectedIndex()].ID, Role: RoleReceipt}
+	pr := PrinterSetup{Preset: p.presets[p.preset.SelectedIndex()].ID, Role: RoleReceipt, Baud: p.baudValue(), CodePage: p.pageValue()}
 	if p.role.SelectedIndex() == 1 {
 		pr.Role = RoleLabel
 	}
@@ -341,4 +353,52 @@ func (p *devicesPage) showTestScan(raw string) {
 		bytes = rawBytes(u.lastScan.Raw) + " · " + u.lastScan.Scanner
 	}
 	p.testScan.SetText(u.T("devices.test_scan_result", "Bytes", bytes, "Code", res.Code, "Kind", u.T("scan.kind."+string(res.Kind))))
+}
+
+// Scanner suffixes and printer code pages as the page offers them.
+var (
+	suffixes      = []string{"cr", "lf", "crlf", "none"}
+	codePages     = []string{"cp866", "wpc1251", "cp852", "wpc1250"}
+	codePageNames = []string{"CP866", "WPC1251", "CP852", "WPC1250"}
+)
+
+// pick selects a configured device and shows a printer's code page, so
+// the installer can change it after the test page.
+func (p *devicesPage) pick(id widget.ListItemID) {
+	p.sel = id
+	n := len(p.setup.Scanners)
+	if id < n || id-n >= len(p.setup.Printers) {
+		return
+	}
+	cp := p.setup.Printers[id-n].CodePage
+	p.codePage.OnChanged = nil
+	p.codePage.SetSelectedIndex(slices.Index(codePages, cp) + 1)
+	p.codePage.OnChanged = p.setCodePage
+}
+
+// setCodePage changes the selected printer's code page (saved by F9).
+func (p *devicesPage) setCodePage(string) {
+	n := len(p.setup.Scanners)
+	if p.sel < n || p.sel-n >= len(p.setup.Printers) {
+		return
+	}
+	p.setup.Printers[p.sel-n].CodePage = p.pageValue()
+	u := p.s.u
+	p.s.note(toneInfo, u.T("devices.page_changed", "Name", p.setup.Printers[p.sel-n].Name), u.T("devices.save_hint", "Key", string(keySettingsSave)))
+}
+
+func (p *devicesPage) pageValue() string {
+	if i := p.codePage.SelectedIndex(); i > 0 {
+		return codePages[i-1]
+	}
+	return ""
+}
+
+// baudValue is the typed speed; empty or not a number is the default.
+func (p *devicesPage) baudValue() int {
+	n, err := strconv.Atoi(strings.TrimSpace(p.baud.Text))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
 }

@@ -68,6 +68,7 @@ func TestDevicesPageFindAddSave(t *testing.T) {
 		t.Fatalf("found %+v", p.found)
 	}
 	p.foundList.Select(0)
+	p.suffix.SetSelectedIndex(2) // CR LF
 	test.Tap(findButton(t, p.obj, "Добавить сканер"))
 	p.foundList.Select(1)
 	p.preset.SetSelectedIndex(0)
@@ -78,7 +79,7 @@ func TestDevicesPageFindAddSave(t *testing.T) {
 		t.Fatalf("F9 applied the set-up %d times", h.applied)
 	}
 	sc, pr := h.setup.Scanners, h.setup.Printers
-	if len(sc) != 1 || sc[0].VID != "0c2e" || sc[0].PID != "0b61" || sc[0].Port != "" || sc[0].Name != "1450g" {
+	if len(sc) != 1 || sc[0].VID != "0c2e" || sc[0].PID != "0b61" || sc[0].Port != "" || sc[0].Name != "1450g" || sc[0].Suffix != "crlf" {
 		t.Fatalf("scanner set-up %+v: want it followed by VID:PID, named after the product", sc)
 	}
 	if len(pr) != 1 || pr[0].Preset != "xprinter-xp-80" || pr[0].Transport != "usb" || pr[0].Role != RoleReceipt || pr[0].ID != "receipt-1" {
@@ -86,6 +87,13 @@ func TestDevicesPageFindAddSave(t *testing.T) {
 	}
 	if got := must(e.svc.Settings(e.ctx)); got.ReceiptPrint != counter.ReceiptAlways {
 		t.Fatalf("receipt printing saved as %q", got.ReceiptPrint)
+	}
+	// The test page printed gibberish: the installer picks WPC1251 for it.
+	p.list.Select(1)
+	p.codePage.SetSelectedIndex(2)
+	e.press(keySettingsSave)
+	if got := h.setup.Printers[0].CodePage; got != "wpc1251" || h.applied != 2 {
+		t.Fatalf("code page applied %q (%d applies)", got, h.applied)
 	}
 	// A typed network address wins over the list.
 	p.preset.SetSelectedIndex(1)

@@ -36,6 +36,9 @@ func IssueReceipt(c Context, r counter.HandoverResult) receipt.Doc {
 	}
 	d.Feed(1)
 	d.Center(c.P.T("slip.issue.thanks"))
+	if r.PayMethod == counter.PayCash && r.Paid > 0 {
+		d.Drawer() // opens only where a drawer is wired to the printer
+	}
 	c.foot(d)
 	return *d
 }

@@ -151,3 +151,29 @@ func TestTestPageTableAndQR(t *testing.T) {
 		t.Fatalf("1251 table row C: %q", rows[4])
 	}
 }
+
+// Cash taken opens the drawer wired to the printer; a card payment does not.
+func TestCashOpensTheDrawer(t *testing.T) {
+	withDrawer := tm80
+	withDrawer.Drawer = true
+	r := counter.HandoverResult{Number: "H-1", Due: 100, Paid: 100, PayMethod: counter.PayCash,
+		Issued: []counter.Parcel{{Track: "RA000000178KG", CODAmount: 100}}}
+	kicks := func(r counter.HandoverResult, p escpos.Profile) (n int) {
+		for _, l := range printed(t, IssueReceipt(ctx(), r), p) {
+			if l.Kind == escpos.LineDrawer {
+				n++
+			}
+		}
+		return n
+	}
+	if n := kicks(r, withDrawer); n != 1 {
+		t.Fatalf("cash: %d drawer kicks, want 1", n)
+	}
+	if n := kicks(r, tm80); n != 0 {
+		t.Fatalf("no drawer wired: %d kicks", n)
+	}
+	r.PayMethod = counter.PayCard
+	if n := kicks(r, withDrawer); n != 0 {
+		t.Fatalf("card: %d kicks", n)
+	}
+}

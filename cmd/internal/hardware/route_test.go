@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"smartpoint/app/counter"
+	"smartpoint/app/errs"
 	"smartpoint/device/escpos"
 	"smartpoint/device/printer"
 	"smartpoint/ui"
@@ -105,4 +107,24 @@ func TestOneWayPrinterPrintsAndIsUnknown(t *testing.T) {
 		t.Fatalf("file printer holds % x, %v; want % x", got, err, data)
 	}
 	e.waitState("Чеки", ui.DeviceUnknown, 0)
+}
+
+// The installer's code page (chosen after the test page printed
+// gibberish) is what the printer's documents are laid out in; a page the
+// family does not have is refused.
+func TestCodePageOverride(t *testing.T) {
+	e := newEnv(t, nil)
+	ps := printerSetup("receipt-1", "Чеки", "xprinter-xp-80", ui.RoleReceipt, t.TempDir())
+	ps.CodePage = "wpc1251"
+	e.apply(ui.HardwareSetup{Printers: []ui.PrinterSetup{ps}})
+	if tg, ok := e.hub.Target(ui.DocReceipt); !ok || tg.Profile.CodePage != escpos.WPC1251 {
+		t.Fatalf("target %+v: want the WPC1251 page", tg)
+	}
+	if got := e.hub.Setup().Printers[0].CodePage; got != "wpc1251" {
+		t.Fatalf("setup shows code page %q", got)
+	}
+	ps.CodePage = "cp437"
+	if err := e.hub.Apply(e.ctx, e.owner, ui.HardwareSetup{Printers: []ui.PrinterSetup{ps}}); !errs.Has(err, counter.ErrInvalid) {
+		t.Fatalf("unknown code page: %v", err)
+	}
 }

@@ -1,10 +1,12 @@
 package hardware
 
 import (
+	"slices"
 	"strings"
 
 	"smartpoint/app/counter"
 	"smartpoint/app/errs"
+	"smartpoint/device/escpos"
 	"smartpoint/device/printer"
 	"smartpoint/device/serialscan"
 	"smartpoint/ui"
@@ -159,6 +161,14 @@ func printerConfig(ps ui.PrinterSetup, prev Config) (PrinterConfig, error) {
 		// the label role prints cell labels on receipt paper, which works.
 		return PrinterConfig{}, invalid("printer.role", role, nil)
 	}
+	if cp := escpos.CodePage(strings.ToLower(strings.TrimSpace(ps.CodePage))); cp != "" && cfg.Kind == printer.KindReceipt {
+		// The test page shows whether the model's page suits this unit:
+		// clones differ.
+		if _, ok := escpos.CodePageNumber(cfg.Receipt.Family, cp); !ok || !slices.Contains(textPages, cp) {
+			return PrinterConfig{}, invalid("printer.code_page", ps.CodePage, nil)
+		}
+		cfg.Receipt.CodePage = cp
+	}
 	if err := cfg.Validate(); err != nil {
 		return PrinterConfig{}, invalid("printer", name, err)
 	}
@@ -186,6 +196,18 @@ func fromPreset(id, name, preset string, t printer.TransportConfig, prev Config)
 	return p.Config(id, name, t), nil
 }
 
+// textPages are the pages the counter's languages print in.
+var textPages = []escpos.CodePage{escpos.CP866, escpos.WPC1251, escpos.CP852, escpos.WPC1250}
+
+// codePageOverride is the printer's code page when it is not its model's
+// (the page shows the model's as the default).
+func codePageOverride(p PrinterConfig) string {
+	if pr, ok := printer.PresetByID(p.Preset); ok && pr.Receipt.CodePage == p.Receipt.CodePage {
+		return ""
+	}
+	return string(p.Receipt.CodePage)
+}
+
 // toSetup is the stored set-up as the settings page edits it.
 func toSetup(c Config) ui.HardwareSetup {
 	var s ui.HardwareSetup
@@ -198,7 +220,8 @@ func toSetup(c Config) ui.HardwareSetup {
 		t := p.Transport
 		s.Printers = append(s.Printers, ui.PrinterSetup{
 			ID: p.ID, Name: p.Name, Preset: p.Preset, Role: p.Role, Transport: string(t.Kind), Address: t.Address,
-			VID: t.Match.VID, PID: t.Match.PID, Serial: t.Match.Serial, Baud: t.Baud,
+			CodePage: codePageOverride(p),
+			VID:      t.Match.VID, PID: t.Match.PID, Serial: t.Match.Serial, Baud: t.Baud,
 		})
 	}
 	return s
