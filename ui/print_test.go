@@ -102,20 +102,16 @@ func TestIssueReceiptOnF9(t *testing.T) {
 
 // "Always": the receipt prints with the issue, no key.
 func TestIssueReceiptAlways(t *testing.T) {
-	paper := &paperFake{jobs: make(chan []byte, 8)}
-	e := loggedIn(t, withPrinter(paper))
-	setReceipt(t, e, counter.ReceiptAlways)
-	tr := e.stockParcels(10, 0)
-	e.scan("12345678*4321")
-	e.scan(tr[0])
-	e.press(keyIssue)
-	if out := printedText(t, paper); !strings.Contains(out, tr[0]) {
+	_, _, track, out := issuedWithReceipt(t)
+	if !strings.Contains(out, track) {
 		t.Fatalf("receipt:\n%s", out)
 	}
 }
 
-// Ctrl+P lists the printed receipt; F2 prints it again.
-func TestPrintQueueReprint(t *testing.T) {
+// issuedWithReceipt is a point printing receipts always, after one parcel
+// was issued: the env, its paper, the track and the printed receipt.
+func issuedWithReceipt(t *testing.T) (*env, *paperFake, string, string) {
+	t.Helper()
 	paper := &paperFake{jobs: make(chan []byte, 8)}
 	e := loggedIn(t, withPrinter(paper))
 	setReceipt(t, e, counter.ReceiptAlways)
@@ -123,7 +119,13 @@ func TestPrintQueueReprint(t *testing.T) {
 	e.scan("12345678*4321")
 	e.scan(tr[0])
 	e.press(keyIssue)
-	printedText(t, paper)
+	return e, paper, tr[0], printedText(t, paper)
+}
+
+// Ctrl+P lists the printed receipt; F2 prints it again.
+func TestPrintQueueReprint(t *testing.T) {
+	e, paper, track, _ := issuedWithReceipt(t)
+	tr := []string{track}
 	e.u.shell.sink.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl})
 	if e.u.modal == nil {
 		t.Fatal("Ctrl+P did not open the print queue")
@@ -203,14 +205,8 @@ func TestReturnBoxLabelOnReceiptPaper(t *testing.T) {
 // The preview is the paper: the receipt's lines, the tear line in the
 // clerk's language, never a device's English.
 func TestPrintPreviewShowsThePaper(t *testing.T) {
-	paper := &paperFake{jobs: make(chan []byte, 8)}
-	e := loggedIn(t, withPrinter(paper))
-	setReceipt(t, e, counter.ReceiptAlways)
-	tr := e.stockParcels(10, 0)
-	e.scan("12345678*4321")
-	e.scan(tr[0])
-	e.press(keyIssue)
-	printedText(t, paper)
+	e, _, track, _ := issuedWithReceipt(t)
+	tr := []string{track}
 	e.u.showPrintQueue()
 	e.press(fyne.KeyF1)
 	if e.u.modal == nil {
