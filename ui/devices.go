@@ -67,8 +67,10 @@ func (u *UI) SetDevices(states []DeviceState) {
 		if u.shell != nil {
 			u.shell.status.setDevices(states)
 		}
-		if u.onDevices != nil {
-			u.onDevices()
+		for _, f := range []func(){u.onDevices, u.onQueue} {
+			if f != nil {
+				f()
+			}
 		}
 	})
 }

@@ -237,3 +237,22 @@ func TestPrintPreviewShowsThePaper(t *testing.T) {
 		t.Errorf("English in the preview:\n%s", all)
 	}
 }
+
+// The open queue follows the jobs: the device report the hub sends after
+// every change refreshes it.
+func TestPrintQueueRefreshesWhileOpen(t *testing.T) {
+	e, paper, _, _ := issuedWithReceipt(t)
+	e.u.showPrintQueue()
+	v := e.u.queueView
+	if len(v.jobs) != 1 {
+		t.Fatalf("queue lists %d jobs, want the receipt", len(v.jobs))
+	}
+	if _, err := e.u.d.Queue.Enqueue(e.ctx, printing.Job{Printer: "receipt", Kind: DocTest, Title: "Тест", Data: []byte{0x1b, 0x40}}); err != nil {
+		t.Fatal(err)
+	}
+	<-paper.jobs
+	e.u.SetDevices(nil) // what the hub reports after the job
+	if len(v.jobs) != 2 || v.jobs[0].Title != "Тест" && v.jobs[1].Title != "Тест" {
+		t.Fatalf("open queue after a new job: %+v", v.jobs)
+	}
+}

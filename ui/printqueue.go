@@ -24,6 +24,7 @@ type printQueueView struct {
 	sel  int
 	list *widget.List
 	info *widget.Label
+	m    *modal // the dialog showing the queue
 }
 
 // showPrintQueue lists waiting and recent jobs: F1 preview, F2 reprint,
@@ -57,6 +58,14 @@ func (u *UI) showPrintQueue() {
 	}
 	u.showDialog(dialogSpec{Tone: toneInfo, Title: u.T("print.queue_title"), Body: body,
 		Primary: &action{Label: u.T("common.close")}, Others: acts, Arrows: v.move})
+	v.m, u.queueView = u.modal, v
+	// Jobs change state while the dialog is open (the printer came
+	// back): the device report that follows each change refreshes it.
+	u.onQueue = func() {
+		if u.modal == v.m {
+			v.load()
+		}
+	}
 }
 
 // move selects the job above or below.

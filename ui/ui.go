@@ -74,6 +74,8 @@ type UI struct {
 	devices   []DeviceState // as the wiring last reported them
 	lastScan  DeviceScan    // the last serial scan (Settings → Devices test box)
 	onDevices func()        // Settings → Devices refreshes itself
+	onQueue   func()        // the open print queue dialog refreshes itself
+	queueView *printQueueView
 }
 
 // New builds the window (not shown yet): the set-up wizard on a new
