@@ -10,8 +10,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"slices"
+	"smartpoint/device/leaktest"
 	"strings"
 	"sync"
 	"testing"
@@ -353,38 +353,8 @@ func recv(t *testing.T, ch <-chan Scan) Scan {
 }
 
 // assertNoGoroutines fails if a service or manager goroutine is still
-// running. Stop waits until each has closed its done channel; the
-// goroutine may take a moment more to return from its deferred calls, so
-// this retries for a while, as goroutine-leak checkers do.
+// running after Stop.
 func assertNoGoroutines(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(guard)
-	for {
-		left := ourGoroutines()
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("goroutines left running:\n%s", strings.Join(left, "\n\n"))
-			return
-		}
-		runtime.Gosched()
-		time.Sleep(ms)
-	}
-}
-
-// ourGoroutines returns the stacks of service and manager goroutines.
-func ourGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for g := range strings.SplitSeq(string(buf), "\n\n") {
-		for _, marker := range []string{"serialscan.(*Service)", "serialscan.StartManager"} {
-			if strings.Contains(g, marker) {
-				out = append(out, g)
-				break
-			}
-		}
-	}
-	return out
+	leaktest.Check(t, guard, "serialscan.(*Service)", "serialscan.StartManager")
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strings"
+	"smartpoint/device/leaktest"
 	"sync"
 	"testing"
 	"time"
@@ -230,32 +229,8 @@ func (stillTimer) C() <-chan time.Time { return nil }
 func (stillTimer) Stop() bool          { return true }
 
 // checkNoLeaks fails when a goroutine started by the Hub or a device
-// package outlives Stop. A goroutine that has signalled it is done may
-// still be returning, so the check looks again for a moment.
+// package outlives Stop.
 func checkNoLeaks(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(guard)
-	for {
-		leaked := leakedGoroutines()
-		if len(leaked) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines left after Stop:\n%s", strings.Join(leaked, "\n\n"))
-		}
-		runtime.Gosched()
-	}
-}
-
-func leakedGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		ours := strings.Contains(g, "smartpoint/cmd/internal/hardware.") || strings.Contains(g, "smartpoint/device/")
-		if ours && !strings.Contains(g, "_test.go") {
-			out = append(out, g)
-		}
-	}
-	return out
+	leaktest.Check(t, guard, "smartpoint/cmd/internal/hardware.", "smartpoint/device/")
 }
