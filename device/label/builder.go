@@ -19,7 +19,7 @@ type Builder interface {
 // across the room, and its code as a barcode for the scanner.
 type Cell struct {
 	Name   string // "A-1-07", printed big
-	Code   string // barcode data; "CELL:"+Name when empty
+	Code   string // barcode data; "CELL-"+Name (what the counter reads as that cell) when empty
 	Copies int    // labels to print; 0 means 1
 }
 

@@ -31,7 +31,7 @@ type goldenCase struct {
 var goldenCases = []goldenCase{
 	{name: "cell_58x40_203", spec: spec58x40, cell: &Cell{Name: "A-1-07"}},
 	{name: "cell_43x25_300", spec: spec43x25, cell: &Cell{Name: "B-12-03", Copies: 3}},
-	{name: "cell_100x150_203", spec: spec100x150, cell: &Cell{Name: "Z-9-99", Code: "CELL:Z-9-99"}},
+	{name: "cell_100x150_203", spec: spec100x150, cell: &Cell{Name: "Z-9-99", Code: "CELL-Z-9-99"}},
 	{name: "rbox_58x40_203", spec: spec58x40, box: &ozonBox},
 	{name: "rbox_100x150_203", spec: spec100x150, box: &ReturnBox{Number: "RBOX-000117", Partner: "Wildberries", Parcels: 3, Date: boxDate}},
 }
@@ -59,7 +59,7 @@ func (c goldenCase) wantData() string {
 		if c.cell.Code != "" {
 			return c.cell.Code
 		}
-		return "CELL:" + c.cell.Name
+		return "CELL-" + c.cell.Name
 	}
 	return c.box.Number
 }
@@ -204,13 +204,13 @@ func TestTextEscaping(t *testing.T) {
 // A Cyrillic cell name prints in Latin on TSPL; its barcode is whatever
 // code the app gives.
 func TestCyrillicCellName(t *testing.T) {
-	out, err := TSPL(spec58x40).Cell(Cell{Name: "Б-2-01", Code: "CELL:B-2-01"})
+	out, err := TSPL(spec58x40).Cell(Cell{Name: "Б-2-01", Code: "CELL-B-2-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	j := parseTSPL(t, out)
 	checkTSPL(t, j, spec58x40)
-	if j.texts[0].content != "B-2-01" || j.barcodes[0].data != "CELL:B-2-01" {
+	if j.texts[0].content != "B-2-01" || j.barcodes[0].data != "CELL-B-2-01" {
 		t.Errorf("text %q barcode %q", j.texts[0].content, j.barcodes[0].data)
 	}
 }

@@ -86,7 +86,7 @@ func cellLayout(s Spec, c Cell) ([]element, error) {
 	}
 	code := c.Code
 	if code == "" {
-		code = "CELL:" + name
+		code = "CELL-" + name
 	}
 	r := rows(s, cellRows)
 	bar, err := barcodeIn(s, r[1], code)
