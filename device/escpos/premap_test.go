@@ -63,3 +63,12 @@ func TestPremapPrintable(t *testing.T) {
 		}
 	}
 }
+
+// A stamp card line prints as stars and o's on any page, never '?'.
+func TestStampSymbols(t *testing.T) {
+	for _, cp := range []CodePage{CP866, WPC1251, CP852, WPC1250} {
+		if got := Premap(cp, "●●●○○"); got != "***oo" {
+			t.Errorf("%s: %q", cp, got)
+		}
+	}
+}
