@@ -1,0 +1,5 @@
+//go:build !race
+
+package loyalty
+
+const raceBuild = false
