@@ -15,6 +15,7 @@ import (
 	"smartpoint/app/clock"
 	"smartpoint/app/counter"
 	"smartpoint/app/i18n"
+	"smartpoint/app/loyalty"
 	"smartpoint/app/scan"
 	"smartpoint/app/store"
 	"smartpoint/device/sound"
@@ -36,7 +37,8 @@ type env struct {
 	clock *clock.Fake // the service's clock (deadlines, overdue)
 	keyAt time.Time   // the keyboard's clock (scan timing)
 	snd   *sound.Recorder
-	deps  Deps // extra dependencies (printers) set by options before start
+	deps  Deps             // extra dependencies (printers) set by options before start
+	loy   *loyalty.Service // withLoyalty
 }
 
 // newEnv opens a set-up point (owner Айгуль, PIN 4827, racks A–B) and

@@ -31,7 +31,9 @@ func (k *keyboard) attach(c fyne.Canvas) {
 	c.SetOnTypedRune(k.canvasRune)
 	c.SetOnTypedKey(k.canvasKey)
 	for _, mod := range []fyne.KeyModifier{fyne.KeyModifierControl, fyne.KeyModifierSuper} {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: keyPrintQueue, Modifier: mod}, func(s fyne.Shortcut) { k.u.shortcut(s) })
+		for _, key := range []fyne.KeyName{keyPrintQueue, keyLoyalty} {
+			c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(s fyne.Shortcut) { k.u.shortcut(s) })
+		}
 	}
 }
 
@@ -153,12 +155,22 @@ func (u *UI) since(t time.Time) time.Duration { return u.now().Sub(t) }
 // shortcut runs a window-wide shortcut; it reports whether s was one.
 func (u *UI) shortcut(s fyne.Shortcut) bool {
 	cs, ok := s.(*desktop.CustomShortcut)
-	if !ok || cs.KeyName != keyPrintQueue || cs.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) == 0 {
+	if !ok || cs.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) == 0 {
 		return false
 	}
-	if u.shell != nil && u.modal == nil {
-		u.touch()
-		u.showPrintQueue()
+	switch cs.KeyName {
+	case keyPrintQueue:
+		if u.shell != nil && u.modal == nil {
+			u.touch()
+			u.showPrintQueue()
+		}
+		return true
+	case keyLoyalty:
+		if u.shell != nil && u.modal == nil && u.shell.screens["loyalty"] != nil {
+			u.touch()
+			u.shell.show("loyalty")
+		}
+		return true
 	}
-	return true
+	return false
 }

@@ -74,6 +74,8 @@ type settingsScreen struct {
 	idle                  *Entry
 	devicesTab            *container.TabItem
 	devices               *devicesPage
+	loyaltyTab            *container.TabItem // nil without loyalty
+	loyalty               *loyaltyPage
 	backupTab             *container.TabItem
 	backupDir, lastBackup *widget.Label
 }
@@ -106,7 +108,13 @@ func newSettingsScreen(u *UI) screen {
 		s.clerksTab = container.NewTabItem(u.T("settings.tab.clerks"), s.clerksView())
 		items = append(items, s.clerksTab)
 	}
-	items = append(items, s.lookTab, s.devicesTab, s.backupTab)
+	items = append(items, s.lookTab, s.devicesTab)
+	if u.loy != nil {
+		s.loyalty = newLoyaltyPage(s)
+		s.loyaltyTab = container.NewTabItem(u.T("settings.tab.loyalty"), s.loyalty.view())
+		items = append(items, s.loyaltyTab)
+	}
+	items = append(items, s.backupTab)
 	s.tabs = container.NewAppTabs(items...)
 	s.saves = map[*container.TabItem]func(){s.pointTab: s.savePoint, s.partnersTab: s.savePartners,
 		s.cellsTab: s.saveCell, s.lookTab: s.saveLook, s.backupTab: s.backup}
@@ -115,6 +123,9 @@ func newSettingsScreen(u *UI) screen {
 	}
 	if s.clerksTab != nil {
 		s.saves[s.clerksTab] = s.addClerk
+	}
+	if s.loyaltyTab != nil {
+		s.saves[s.loyaltyTab] = s.loyalty.save
 	}
 	s.tabs.SetTabLocation(container.TabLocationLeading)
 	s.tabs.OnSelected = func(*container.TabItem) { s.u.refocus() }
@@ -149,6 +160,9 @@ func (s *settingsScreen) shown() {
 	}
 	s.loadLook()
 	s.devices.load()
+	if s.loyalty != nil {
+		s.loyalty.load()
+	}
 }
 
 func (s *settingsScreen) key(n fyne.KeyName) bool {

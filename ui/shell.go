@@ -23,19 +23,36 @@ type screenDef struct {
 	id    string
 	key   fyne.KeyName
 	build func(u *UI) screen
+	// ctrl: reached by Ctrl+key instead of a bare F-key.
+	ctrl bool
+	// when, if set, says whether the screen exists in this window (e.g.
+	// Loyalty only with the loyalty service).
+	when func(u *UI) bool
+}
+
+// label is the key shown on the screen's navigation button.
+func (d screenDef) label() string {
+	if d.ctrl {
+		return "Ctrl+" + string(d.key)
+	}
+	return string(d.key)
 }
 
 // screenDefs is the navigation order; F1–F8 reach them.
 var screenDefs = []screenDef{
-	{"counter", fyne.KeyF1, func(u *UI) screen { return newCounterScreen(u) }},
-	{"accept", fyne.KeyF2, func(u *UI) screen { return newAcceptScreen(u) }},
-	{"issue", fyne.KeyF3, func(u *UI) screen { return newIssueScreen(u) }},
-	{"returns", fyne.KeyF4, func(u *UI) screen { return newReturnsScreen(u) }},
-	{"stock", fyne.KeyF5, func(u *UI) screen { return newStockScreen(u) }},
-	{"search", fyne.KeyF6, func(u *UI) screen { return newSearchScreen(u) }},
-	{"inventory", fyne.KeyF7, func(u *UI) screen { return newInventoryScreen(u) }},
-	{"settings", fyne.KeyF8, func(u *UI) screen { return newSettingsScreen(u) }},
+	{"counter", fyne.KeyF1, func(u *UI) screen { return newCounterScreen(u) }, false, nil},
+	{"accept", fyne.KeyF2, func(u *UI) screen { return newAcceptScreen(u) }, false, nil},
+	{"issue", fyne.KeyF3, func(u *UI) screen { return newIssueScreen(u) }, false, nil},
+	{"returns", fyne.KeyF4, func(u *UI) screen { return newReturnsScreen(u) }, false, nil},
+	{"stock", fyne.KeyF5, func(u *UI) screen { return newStockScreen(u) }, false, nil},
+	{"search", fyne.KeyF6, func(u *UI) screen { return newSearchScreen(u) }, false, nil},
+	{"inventory", fyne.KeyF7, func(u *UI) screen { return newInventoryScreen(u) }, false, nil},
+	{"settings", fyne.KeyF8, func(u *UI) screen { return newSettingsScreen(u) }, false, nil},
+	{"loyalty", keyLoyalty, func(u *UI) screen { return newLoyaltyScreen(u) }, true, func(u *UI) bool { return u.loy != nil }},
 }
+
+// keyLoyalty opens the Loyalty screen (Ctrl+L).
+const keyLoyalty = fyne.KeyL
 
 // Keys for the counter-wide actions.
 const (
@@ -71,9 +88,12 @@ func (u *UI) enterShell() {
 	var navItems []fyne.CanvasObject
 	var views []fyne.CanvasObject
 	for _, d := range screenDefs {
+		if d.when != nil && !d.when(u) {
+			continue
+		}
 		sc := d.build(u)
 		s.screens[d.id] = sc
-		b := widget.NewButton(string(d.key)+" "+u.T("screen."+d.id), func() { s.show(d.id) })
+		b := widget.NewButton(d.label()+" "+u.T("screen."+d.id), func() { s.show(d.id) })
 		s.nav[d.id] = b
 		navItems = append(navItems, b)
 		v := sc.view()
@@ -126,7 +146,7 @@ func (s *shell) scan(raw string, manual bool) { s.screens[s.current].scan(raw, m
 
 func (s *shell) command(n fyne.KeyName) bool {
 	for _, d := range screenDefs {
-		if d.key == n {
+		if d.key == n && !d.ctrl {
 			s.show(d.id)
 			return true
 		}

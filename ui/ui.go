@@ -17,6 +17,7 @@ import (
 
 	"smartpoint/app/counter"
 	"smartpoint/app/i18n"
+	"smartpoint/app/loyalty"
 	"smartpoint/app/printing"
 	"smartpoint/device/sound"
 )
@@ -38,6 +39,9 @@ type Deps struct {
 	// documents are still shown on screen).
 	Printers Printers
 	Queue    *printing.Queue
+	// Loyalty is the point's loyalty programme; nil: no loyalty screens
+	// and no cards at the counter.
+	Loyalty *loyalty.Service
 	// Hardware is the device set-up behind Settings → Devices; nil: none.
 	// When set it also serves as Printers.
 	Hardware Hardware
@@ -52,6 +56,7 @@ type UI struct {
 	win fyne.Window
 	d   Deps
 	svc *counter.Service
+	loy *loyalty.Service // nil without loyalty
 	ctx context.Context
 	log *slog.Logger
 	p   i18n.Printer
@@ -99,7 +104,7 @@ func New(a fyne.App, d Deps) *UI {
 	if !d.Lang.Valid() {
 		d.Lang = i18n.RU
 	}
-	u := &UI{app: a, d: d, svc: d.Svc, ctx: context.Background(), log: d.Log, now: d.Now, dbState: "bar.db.ok"}
+	u := &UI{app: a, d: d, svc: d.Svc, loy: d.Loyalty, ctx: context.Background(), log: d.Log, now: d.Now, dbState: "bar.db.ok"}
 	u.p = i18n.Printer{C: d.Catalog, L: d.Lang}
 	u.keys = newKeyboard(u)
 	u.router = &router{u: u}

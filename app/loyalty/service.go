@@ -18,6 +18,8 @@ type Service struct {
 	svc *counter.Service
 	ids *clock.IDGen
 	opt Options
+	// keys caches the point's card-signing keys (they never change).
+	keys keyCache
 }
 
 // Options tune a Service; the zero value is right for the counter.

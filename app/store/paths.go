@@ -72,3 +72,10 @@ func ResolvePath(flag string) (string, error) {
 func BackupDir(dbPath string) string {
 	return filepath.Join(filepath.Dir(dbPath), "backups")
 }
+
+// ExportDir is where the app writes files for people to take away (card
+// images, CSV and customer data exports): next to the database, so an
+// installer or owner finds them with the backups.
+func ExportDir(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "exports")
+}
