@@ -49,10 +49,16 @@ func (s *counterScreen) scan(raw string, manual bool) {
 	case scan.KindCell:
 		u.shell.open("inventory").scan(raw, manual)
 	case scan.KindLoyaltyCard:
-		u.feedback(s.banner, toneWarn, "", u.T("counter.loyalty_later"), "")
+		if !u.openCard(raw, s.banner) {
+			u.feedback(s.banner, toneWarn, "", u.T("counter.loyalty_later"), "")
+		}
 	case scan.KindParcel, scan.KindMarking:
 		s.parcel(raw, res)
 	default:
+		if u.isCardScan(raw, manual) {
+			u.openCard(raw, s.banner) // a card code typed from the slip
+			return
+		}
 		if manual {
 			// A name or part of a phone typed by hand: that is a search.
 			u.shell.open("search").scan(raw, manual)

@@ -37,6 +37,8 @@ type issueScreen struct {
 	// last is the latest handover, for its receipt (F9 once the list is
 	// empty); nil before the first.
 	last *counter.HandoverResult
+	// loy is the customer's loyalty card strip; nil without loyalty.
+	loy *loyaltyPanel
 }
 
 type issueRow struct {
@@ -60,7 +62,13 @@ func newIssueScreen(u *UI) screen {
 		widget.NewButton(string(keyRefuse)+" "+u.T("issue.refuse"), s.chooseRefusal),
 		widget.NewButton("Esc "+u.T("issue.clear"), func() { s.back() }),
 		layout.NewSpacer(), s.due)
-	s.obj = container.NewBorder(container.NewVBox(s.banner.obj, s.head, buttons), nil, nil, nil, container.NewVScroll(s.list))
+	top := container.NewVBox(s.banner.obj, s.head)
+	if u.loy != nil {
+		s.loy = newLoyaltyPanel(u, s.banner)
+		top.Add(s.loy.obj)
+	}
+	top.Add(buttons)
+	s.obj = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.list))
 	s.reset()
 	return s
 }
@@ -85,7 +93,7 @@ func (s *issueScreen) key(n fyne.KeyName) bool {
 }
 
 func (s *issueScreen) back() bool {
-	if len(s.rows) == 0 {
+	if len(s.rows) == 0 && (s.loy == nil || s.loy.card == nil) {
 		return false
 	}
 	s.reset()
@@ -93,12 +101,26 @@ func (s *issueScreen) back() bool {
 }
 
 func (s *issueScreen) reset() {
+	s.clearRows()
+	if s.loy != nil {
+		s.loy.clear()
+	}
+	s.banner.show(toneInfo, "", s.u.T("issue.ready"), s.u.T("issue.ready_hint"))
+}
+
+// clearRows empties the checklist (after a handover the customer's card
+// stays on screen: they may want their reward).
+func (s *issueScreen) clearRows() {
 	s.look = counter.IssueLookup{}
 	s.rows = nil
 	s.list.RemoveAll()
 	s.head.SetText("")
 	s.due.SetText("")
-	s.banner.show(toneInfo, "", s.u.T("issue.ready"), s.u.T("issue.ready_hint"))
+}
+
+// ctrlKey: the loyalty shortcuts (enrol, redeem, card).
+func (s *issueScreen) ctrlKey(n fyne.KeyName) bool {
+	return s.loy != nil && s.loy.ctrlKey(n)
 }
 
 // load shows a customer's parcels: the ones asked for, then their others
@@ -120,6 +142,13 @@ func (s *issueScreen) load(look counter.IssueLookup) {
 	}
 	u.feedback(s.banner, toneInfo, cells, u.p.N("issue.found", len(s.rows)), u.T("issue.scan_each"))
 	s.refreshDue()
+	if s.loy != nil {
+		phone := ""
+		if len(s.rows) > 0 {
+			phone = s.rows[0].p.RecipientPhone
+		}
+		s.loy.forCustomer(phone, look.Recipient)
+	}
 }
 
 func (s *issueScreen) newRow(p counter.Parcel) *issueRow {
@@ -158,6 +187,9 @@ func (s *issueScreen) paint(r *issueRow) {
 
 func (s *issueScreen) scan(raw string, manual bool) {
 	u := s.u
+	if s.loy != nil && s.loyaltyScan(raw, manual) {
+		return
+	}
 	if len(s.rows) == 0 {
 		u.openCustomer(raw, s.banner)
 		return
@@ -350,13 +382,20 @@ func (s *issueScreen) commit(req counter.IssueRequest) {
 		u.feedback(s.banner, toneError, "", u.Err(err), "")
 		return
 	}
-	s.reset()
+	loyalty := ""
+	if s.loy != nil {
+		loyalty = s.loy.accrue(res)
+	}
+	s.clearRows()
 	detail := u.T("issue.handover", "Number", res.Number)
 	if len(res.Refused) > 0 {
 		detail += " · " + u.p.N("issue.refused_n", len(res.Refused))
 	}
 	if res.Paid > 0 {
 		detail += " · " + u.T("issue.paid", "Amount", moneyText(res.Paid, u.point.Currency), "Method", u.T("cli.pay."+res.PayMethod))
+	}
+	if loyalty != "" {
+		detail += "\n" + loyalty
 	}
 	s.last = &res
 	switch {
@@ -367,6 +406,7 @@ func (s *issueScreen) commit(req counter.IssueRequest) {
 	case u.settings.ReceiptPrint == counter.ReceiptAsk && u.canPrint(DocReceipt):
 		detail += "\n" + u.T("issue.print_hint", "Key", string(keyIssue))
 	}
+
 	u.feedback(s.banner, toneOK, strconv.Itoa(len(res.Issued)), u.p.N("issue.issued", len(res.Issued)), detail)
 }
 

@@ -31,7 +31,7 @@ func (k *keyboard) attach(c fyne.Canvas) {
 	c.SetOnTypedRune(k.canvasRune)
 	c.SetOnTypedKey(k.canvasKey)
 	for _, mod := range []fyne.KeyModifier{fyne.KeyModifierControl, fyne.KeyModifierSuper} {
-		for _, key := range []fyne.KeyName{keyPrintQueue, keyLoyalty} {
+		for _, key := range []fyne.KeyName{keyPrintQueue, keyLoyalty, keyEnrol, keyRedeem, keyShowCard} {
 			c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(s fyne.Shortcut) { k.u.shortcut(s) })
 		}
 	}
@@ -170,6 +170,13 @@ func (u *UI) shortcut(s fyne.Shortcut) bool {
 			u.touch()
 			u.shell.show("loyalty")
 		}
+		return true
+	}
+	if u.shell == nil || u.modal != nil {
+		return false
+	}
+	if ck, ok := u.shell.screens[u.shell.current].(ctrlKeyer); ok && ck.ctrlKey(cs.KeyName) {
+		u.touch()
 		return true
 	}
 	return false

@@ -29,14 +29,7 @@ func withLoyalty(p loyalty.Programme) func(*env) {
 
 // owner is a fresh session of the owner (no shift needed to read or to
 // configure).
-func (e *env) owner() *counter.Session {
-	e.t.Helper()
-	sess, err := e.svc.Login(e.ctx, "Айгуль", ownerPIN)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return sess
-}
+func (e *env) owner() *counter.Session { return e.ownerSession() }
 
 // enrolled enrols phone as a member with a shift-less owner session and
 // returns the card.

@@ -225,3 +225,18 @@ func CardState(card Card, qr string, scale float64) loyaltycard.CardState {
 func IsForgedCard(err error) bool {
 	return errs.Has(err, loyaltycard.ErrForged) || errs.Has(err, loyaltycard.ErrMalformed)
 }
+
+// HolderPhone is the full phone of a card's holder, for finding their
+// parcels when they show the card instead of a pickup code. It is never
+// shown: the screen has the masked phone.
+func (s *Service) HolderPhone(ctx context.Context, card Card) (string, error) {
+	var phone sql.NullString
+	err := s.r().QueryRowContext(ctx, `SELECT phone FROM loyalty_customers WHERE uuid = ?`, card.Customer).Scan(&phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.New(ErrCustomerUnknown, "ID", card.Customer)
+	}
+	if err != nil {
+		return "", fmt.Errorf("holder of %s: %w", card.Code, err)
+	}
+	return phone.String, nil
+}

@@ -103,7 +103,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	a := fyneapp.NewWithID(appID)
 	dev := startDevices(ctx, db, svc, log)
 	defer dev.stop()
-	deps := ui.Deps{Svc: svc, Lang: lang, Sound: sound.New(), DBPath: path, Log: log, Hardware: dev.hub, Queue: dev.queue}
+	loy, stopLoyalty := startLoyalty(ctx, svc, log)
+	defer stopLoyalty()
+	deps := ui.Deps{Svc: svc, Lang: lang, Sound: sound.New(), DBPath: path, Log: log, Hardware: dev.hub, Queue: dev.queue,
+		Loyalty: loy}
 	if o.tracePaint {
 		deps.OnPainted = func(raw string, d time.Duration) {
 			log.Info("scan painted", "ms", float64(d.Microseconds())/1000, "at_unix_ns", time.Now().UnixNano())
