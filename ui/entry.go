@@ -17,9 +17,10 @@ type Entry struct {
 	u *UI
 	// OnEnter runs on a person's Enter with the field's text.
 	OnEnter func(text string)
-	// KeepOnScan: the field wants scans typed into it (the search field):
-	// the scan still goes to the router, and the text stays.
-	KeepOnScan bool
+	// OnScan, when set, takes scans typed into this field (a dialog's
+	// "scan the card" field): the scan becomes the field's text and goes
+	// to OnScan, not to the router.
+	OnScan func(code string)
 	// OnKey sees other keys first (arrows, F-keys); true means handled.
 	OnKey func(fyne.KeyName) bool
 }
@@ -82,12 +83,13 @@ func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
 
 // scanned takes the burst's characters out of the field and routes the scan.
 func (e *Entry) scanned(res wedge.Result) {
-	if !e.KeepOnScan {
-		r := []rune(e.Text)
-		e.SetText(string(r[:max(0, len(r)-res.Typed)]))
-	} else {
+	if e.OnScan != nil {
 		e.SetText(res.Text)
+		e.OnScan(res.Text)
+		return
 	}
+	r := []rune(e.Text)
+	e.SetText(string(r[:max(0, len(r)-res.Typed)]))
 	e.u.router.dispatch(res.Text, false)
 }
 

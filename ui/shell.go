@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -16,6 +18,15 @@ type screen interface {
 	key(fyne.KeyName) bool
 	// back handles Escape; true if it did something.
 	back() bool
+}
+
+// lister is a screen with a selectable list: the scan field keeps the
+// focus, so it hands the screen the arrows and a bare Enter.
+type lister interface {
+	// nav moves the selection (↑ ↓ PgUp PgDn); true if used.
+	nav(fyne.KeyName) bool
+	// enter opens the selected row (Enter on an empty scan field).
+	enter()
 }
 
 // screenDef is a screen's place in the navigation.
@@ -81,7 +92,17 @@ func (u *UI) enterShell() {
 	s.sink = u.newEntry(u.T("scan.placeholder"))
 	s.sink.OnEnter = func(text string) {
 		s.sink.SetText("")
+		if strings.TrimSpace(text) == "" {
+			if l, ok := s.screens[s.current].(lister); ok && u.modal == nil {
+				l.enter()
+			}
+			return
+		}
 		u.router.dispatch(text, true)
+	}
+	s.sink.OnKey = func(n fyne.KeyName) bool {
+		l, ok := s.screens[s.current].(lister)
+		return ok && u.modal == nil && l.nav(n)
 	}
 	s.status = newStatusBar(u)
 
