@@ -343,7 +343,7 @@ func (p *loyaltyPanel) showCard() {
 		return
 	}
 	c := *p.card
-	pic, err := u.loy.CardImage(u.ctx, c, 0.5)
+	pic, err := u.loy.CardImage(u.ctx, c, 0.5, u.p.N("loyalty.counter.points", c.Balance))
 	if err != nil {
 		u.showErr(err)
 		return

@@ -260,14 +260,19 @@ func hexColour(s string) (color.RGBA, bool) {
 }
 
 // sample is what the preview and the exported sample show: a partly
-// stamped card (points cards show no stamps) with the placeholder code.
+// stamped card (a points card: a sample balance) with the placeholder code.
 func (p *loyaltyPage) sample(d loyaltycard.Design, scale float64) loyaltycard.CardState {
 	st := loyaltycard.CardState{CustomerName: p.u.T("loyaltydesign.sample_name"), Scale: scale}
 	if p.rules.kindValue() == loyalty.KindStamp {
 		st.Stamps = min(previewStamps, d.Stamps-1)
+	} else {
+		st.Points = p.u.p.N("loyalty.counter.points", previewPoints)
 	}
 	return st
 }
+
+// previewPoints is the sample balance of a points card's preview.
+const previewPoints = 1250
 
 // refreshPreview draws the card again after a change. A design that does
 // not validate keeps the last good picture and says what is wrong under it.

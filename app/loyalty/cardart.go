@@ -189,8 +189,10 @@ func (s *Service) Recognise(ctx context.Context, raw string) (Card, error) {
 }
 
 // CardImage is a customer's card as a PNG: the point's design with their
-// stamps, name and signed QR code. scale 0 is full size (1080×680).
-func (s *Service) CardImage(ctx context.Context, card Card, scale float64) ([]byte, error) {
+// stamps (or, on a points card, points: the balance as the caller words
+// it, e.g. "1 250 баллов"), name and signed QR code. scale 0 is full size
+// (1080×680).
+func (s *Service) CardImage(ctx context.Context, card Card, scale float64, points string) ([]byte, error) {
 	d, err := s.CardDesign(ctx)
 	if err != nil {
 		return nil, err
@@ -199,7 +201,11 @@ func (s *Service) CardImage(ctx context.Context, card Card, scale float64) ([]by
 	if err != nil {
 		return nil, err
 	}
-	png, err := loyaltycard.RenderPNG(d, CardState(card, qr, scale))
+	st := CardState(card, qr, scale)
+	if card.Kind == KindPoints {
+		st.Points = points
+	}
+	png, err := loyaltycard.RenderPNG(d, st)
 	if err != nil {
 		return nil, fmt.Errorf("card image %s: %w", card.Code, err)
 	}

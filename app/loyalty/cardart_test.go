@@ -24,7 +24,7 @@ func TestCardImageQRRecognisedAtCounter(t *testing.T) {
 	e.accrue(card.Code, "handover:2")
 	card = mustV[Card](t)(e.l.FindCard(e.ctx, card.Code))
 
-	pic, err := e.l.CardImage(e.ctx, card, 0)
+	pic, err := e.l.CardImage(e.ctx, card, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,9 @@ type Geometry struct {
 	Filled int
 
 	Title, Subtitle, Customer, Count, Reward, Terms TextBox
+	// Points is a points card's balance, drawn where stamps would be;
+	// empty on a stamp card.
+	Points TextBox
 }
 
 // The card's layout in pixels at scale 1 (1080×680). Left: logo and
@@ -83,7 +86,9 @@ func newCard(d Design, st CardState) (*card, error) {
 	if err := c.layoutQR(st.QRText); err != nil {
 		return nil, err
 	}
-	c.layoutStamps(st.Stamps)
+	if st.Points == "" {
+		c.layoutStamps(st.Stamps)
+	}
 	if err := c.layoutTexts(st); err != nil {
 		return nil, err
 	}
@@ -154,7 +159,10 @@ func (c *card) layoutTexts(st CardState) error {
 	if c.d.Subtitle == "" {
 		titleY1 = subtitleY1
 	}
-	filled := c.geo.Filled
+	count := fmt.Sprintf("%d / %d", c.geo.Filled, c.d.Stamps)
+	if st.Points != "" {
+		count = ""
+	}
 	items := []struct {
 		dst  *TextBox
 		spec textSpec
@@ -171,7 +179,9 @@ func (c *card) layoutTexts(st CardState) error {
 		{&c.geo.Customer, textSpec{text: cleanName(p.tf, st.CustomerName, MaxCustomer), bold: true, maxSize: 30, minSize: 16,
 			maxLines: 1, align: alignCentre, middle: true, colour: p.fg},
 			c.rect(panelX, customerY0, panelX+panelSide, customerY1)},
-		{&c.geo.Count, textSpec{text: fmt.Sprintf("%d / %d", filled, c.d.Stamps), bold: true, maxSize: 44, minSize: 20,
+		{&c.geo.Points, textSpec{text: st.Points, bold: true, maxSize: 96, minSize: 28, maxLines: 1, middle: true, colour: p.accent},
+			c.rect(pad, stampsY0, colRight, stampsY1)},
+		{&c.geo.Count, textSpec{text: count, bold: true, maxSize: 44, minSize: 20,
 			maxLines: 1, align: alignCentre, middle: true, colour: p.accent},
 			c.rect(panelX, customerY1, panelX+panelSide, countY1)},
 	}

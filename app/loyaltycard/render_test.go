@@ -9,6 +9,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"smartpoint/app/errs"
 )
 
 func TestCardSizeAndCorners(t *testing.T) {
@@ -300,5 +302,31 @@ func TestRenderConcurrently(t *testing.T) {
 		if img := <-imgs; differs(img, want, want.Bounds()) != 0 {
 			t.Error("the same card drew differently")
 		}
+	}
+}
+
+// A points card shows its balance in large accent type where a stamp card
+// has its stamps, no stamps and no "n / N" count; an over-long balance
+// text is refused.
+func TestPointsCardShowsBalanceInsteadOfStamps(t *testing.T) {
+	d := testDesign()
+	st := CardState{Points: "1 250 баллов", Stamps: 5, QRText: "SPC1:L:TEST"}
+	g := mustLayout(t, d, st)
+	if len(g.Stamps) != 0 || g.Filled != 0 {
+		t.Fatalf("a points card draws %d stamp cells", len(g.Stamps))
+	}
+	if len(g.Points.Lines) != 1 || g.Points.Lines[0] != "1 250 баллов" {
+		t.Fatalf("points box reads %q", g.Points.Lines)
+	}
+	if len(g.Count.Lines) != 0 {
+		t.Fatalf("a points card shows a stamp count %q", g.Count.Lines)
+	}
+	img := mustRender(t, d, st)
+	if n := countColour(img, g.Points.Ink, colourOf(t, d.Accent)); n == 0 {
+		t.Fatal("the balance is not drawn in the accent colour")
+	}
+	st.Points = strings.Repeat("9", MaxPoints+1)
+	if _, err := Render(d, st); !errs.Has(err, ErrBadState) {
+		t.Fatalf("an over-long balance gave %v, want ErrBadState", err)
 	}
 }

@@ -25,6 +25,10 @@ type CardState struct {
 	// Scale multiplies the 1080×680 card size; 0 means 1. The editor's
 	// live preview uses e.g. 0.4.
 	Scale float64
+	// Points, when set, makes a points card: this balance text (e.g.
+	// "1 250 баллов") is drawn large where a stamp card has its stamps,
+	// and Stamps is ignored.
+	Points string
 }
 
 // Limits of a CardState.
@@ -34,6 +38,8 @@ const (
 	// MaxQRText bounds the code: our codes are at most 7+256 characters
 	// (the scanner's limit); the rest is headroom for other content.
 	MaxQRText = 300
+	// MaxPoints bounds a points card's balance text.
+	MaxPoints = 40
 )
 
 // check validates the state and returns the scale to draw at.
@@ -47,6 +53,9 @@ func (st CardState) check() (float64, error) {
 	}
 	if math.IsNaN(scale) || scale < MinScale || scale > MaxScale {
 		return 0, errs.New(ErrBadState, "Field", "scale", "Value", st.Scale)
+	}
+	if len([]rune(st.Points)) > MaxPoints {
+		return 0, errs.New(ErrBadState, "Field", "points", "Value", st.Points)
 	}
 	if len(st.QRText) > MaxQRText {
 		return 0, errs.New(ErrBadState, "Field", "qr_text", "Value", len(st.QRText))
