@@ -134,11 +134,12 @@ var countries = map[string]country{
 }
 
 // mobile numbers customer c in E.164: a mobile prefix and n more digits,
-// distinct per customer.
+// distinct per customer, down to the last four that a masked phone shows
+// (the loyalty screens list members as +996•••••1234).
 func mobile(cc string, prefixes []string, n int) func(int) string {
 	return func(c int) string {
 		p := prefixes[c%len(prefixes)]
-		return cc + p + digits(scramble(7_368_787_390_214, uint64(c/len(prefixes)), n), n)
+		return cc + p + digits(scramble(7_368_787_390_214, uint64(c), n), n)
 	}
 }
 

@@ -3,11 +3,15 @@
 // enabled partners in every state — announced and not yet arrived, on the
 // shelves, overdue, issued, refused, packed in an open return box,
 // returned under a handover act — a few regular customers, cash on
-// delivery, a damaged and an unexpected parcel, and closed shifts.
+// delivery, a damaged and an unexpected parcel, closed shifts, and a
+// loyalty programme with members: stamps, rewards taken and waiting,
+// members close to a reward and some who have not been back for weeks.
 //
 // Everything goes through the counter's own service calls (manifest
-// imports, deliveries, acceptance scans, handovers, returns), so the event
-// log, the reports and the timelines are exactly what real work writes.
+// imports, deliveries, acceptance scans, handovers, returns) and the
+// loyalty service's (programme, enrolment, a stamp right after each
+// member's handover, rewards), so the event log, the reports and the
+// timelines are exactly what real work writes.
 // The past is written by a second counter.Service on the same database
 // whose clock (an app/clock Fake) walks through the three weeks; it acts
 // for the logged-in owner through counter.Service.SessionFor, so no PIN is
@@ -26,6 +30,7 @@ import (
 	"smartpoint/app/counter"
 	"smartpoint/app/errs"
 	"smartpoint/app/i18n"
+	"smartpoint/app/loyalty"
 	"smartpoint/app/scan"
 )
 
@@ -51,7 +56,8 @@ type Options struct {
 	Parcels int   // 0 means DefaultParcels
 	Seed    int64 // the same seed gives the same parcels, customers and days
 	// Progress, if set, is called with the steps done so far (imports,
-	// scans, handovers …) of all the steps, from 0 to total.
+	// scans, handovers, loyalty stamps …) of all the steps, from 0 to
+	// total.
 	Progress func(done, total int)
 }
 
@@ -77,6 +83,16 @@ type Summary struct {
 	Partners   []string  `json:"partners"`
 	From       time.Time `json:"from"` // the first demo day
 	To         time.Time `json:"to"`   // the last one (yesterday)
+
+	// The loyalty programme: its name (the demo's own stamp card when the
+	// point had none), the customers the demo enrolled, the stamps (or
+	// points) their pickups earned, the rewards they took, and how many
+	// members have a reward waiting now.
+	Programme      string `json:"loyalty_programme"`
+	Members        int    `json:"loyalty_members"`
+	Stamps         int    `json:"loyalty_stamps"`
+	Redeemed       int    `json:"loyalty_redeemed"`
+	RewardsWaiting int    `json:"loyalty_rewards_waiting"`
 }
 
 // Load writes a demo history into the point of svc as the owner sess. The
@@ -168,7 +184,17 @@ func prepare(ctx context.Context, svc *counter.Service, sess *counter.Session, n
 	if err != nil {
 		return nil, err
 	}
+	_, err = loyalty.New(svc, loyalty.Options{}).Programme(ctx)
+	newProgramme := errs.Has(err, loyalty.ErrNoProgramme)
+	if err != nil && !newProgramme {
+		return nil, err
+	}
 	p := makePlan(rnd, n, k, partners, sizes)
+	perReward := 0 // the point's own programme: its rules decide
+	if newProgramme {
+		perReward = demoPerReward
+	}
+	p.planLoyalty(rand.New(rand.NewPCG(uint64(seed), loyaltyStream)), perReward)
 	if need := p.peak(); need > free {
 		return nil, errs.New(ErrNoRoom, "Need", need, "Free", free)
 	}
@@ -187,7 +213,7 @@ func prepare(ctx context.Context, svc *counter.Service, sess *counter.Session, n
 	}
 	lang, _ := i18n.Parse(point.Language)
 	return &runner{ctx: ctx, svc: svc, owner: sess, past: past, sess: as, clk: fake, loc: loc, today: today,
-		plan: p, point: point, lang: lang}, nil
+		plan: p, point: point, lang: lang, loy: loyalty.New(past, loyalty.Options{}), newProgramme: newProgramme}, nil
 }
 
 // usablePartners are the enabled partners whose codes the demo can make

@@ -18,6 +18,7 @@ import (
 	"smartpoint/app/errs"
 	"smartpoint/app/i18n"
 	"smartpoint/app/i18n/i18ntest"
+	"smartpoint/app/loyalty"
 	"smartpoint/app/store"
 )
 
@@ -31,7 +32,7 @@ var (
 // point is a freshly set-up point on a real SQLite file, its owner logged
 // in, no shift open: what the first-run wizard leaves.
 type point struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	db    *store.DB
 	svc   *counter.Service
@@ -43,7 +44,7 @@ type point struct {
 // parcels a cell (600 places).
 var layout = counter.Layout{Racks: "A-D", Shelves: 5, Cells: 10, Size: "M", Capacity: 3, ShelfSizes: []string{"L"}}
 
-func newPoint(t *testing.T, country string, l *counter.Layout) *point {
+func newPoint(t testing.TB, country string, l *counter.Layout) *point {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "counter.db"), store.Options{})
@@ -127,6 +128,12 @@ func TestLoadMakesALivingPoint(t *testing.T) {
 		Deliveries: p.count(`SELECT count(*) FROM deliveries`),
 		Shifts:     p.count(`SELECT count(*) FROM shifts WHERE closed_at IS NOT NULL`),
 		Partners:   sum.Partners, From: sum.From, To: sum.To,
+		Programme: i18n.Printer{L: i18n.RU}.T("demo.loyalty.name"),
+		Members:   p.count(`SELECT count(*) FROM loyalty_customers`),
+		Stamps:    p.count(`SELECT coalesce(sum(amount), 0) FROM loyalty_movements WHERE kind = 'earn'`),
+		Redeemed:  p.count(`SELECT count(*) FROM loyalty_movements WHERE kind = 'redeem'`),
+		RewardsWaiting: p.count(`SELECT count(*) FROM (SELECT card_id FROM loyalty_movements
+			GROUP BY card_id HAVING sum(amount) >= 6)`),
 	}
 	if !equalSummary(sum, want) {
 		t.Fatalf("summary %+v\ntables  %+v", sum, want)
@@ -188,6 +195,76 @@ func TestLoadMakesALivingPoint(t *testing.T) {
 		t.Errorf("parcel history from %v to %v (now %v)", from, to, now)
 	}
 	checkConsistent(t, p)
+	checkLedger(t, p)
+
+	// A living loyalty programme: members at every stage.
+	if sum.Members == 0 || sum.Stamps < sum.Members || sum.Redeemed == 0 || sum.RewardsWaiting == 0 {
+		t.Errorf("loyalty: %d members, %d stamps, %d rewards taken, %d waiting", sum.Members, sum.Stamps, sum.Redeemed, sum.RewardsWaiting)
+	}
+	balances := `SELECT count(*) FROM (SELECT card_id FROM loyalty_movements GROUP BY card_id HAVING sum(amount) BETWEEN ? AND ?)`
+	if close, few := p.count(balances, 4, 5), p.count(balances, 1, 3); close == 0 || few == 0 {
+		t.Errorf("%d members close to a reward, %d with a few stamps", close, few)
+	}
+	if n := p.count(`SELECT count(*) FROM loyalty_customers WHERE last_visit_at < ?`, now.AddDate(0, 0, -14).UnixMilli()); n == 0 {
+		t.Error("no member has been away for two weeks")
+	}
+	if n := p.count(`SELECT count(*) FROM (SELECT card_id FROM loyalty_movements WHERE kind = 'earn' AND amount > 0
+		GROUP BY card_id HAVING count(*) >= 6)`); n < 3 {
+		t.Errorf("%d members with 6 stamps or more, want a few", n)
+	}
+	// The owner stamped and handed out rewards, in the demo's past.
+	if n := p.count(`SELECT count(*) FROM loyalty_movements WHERE clerk_id IS NOT ? OR shift_id IS NULL OR at >= ?`,
+		p.owner.ClerkID(), time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, bishkek).UnixMilli()); n != 0 {
+		t.Errorf("%d loyalty movements not the owner's on a shift of the demo", n)
+	}
+	if n := p.count(`SELECT count(*) FROM loyalty_programmes`); n != 1 {
+		t.Errorf("%d programmes", n)
+	}
+}
+
+// checkLedger checks the loyalty ledger the demo wrote: every card's
+// balance, as the service shows it, is the sum of its movements and of
+// what is left of its lots; every stamp is a pickup of the card's holder
+// made after they joined; nothing is left for the catch-up or expiry.
+func checkLedger(t *testing.T, p *point) {
+	t.Helper()
+	l := loyalty.New(p.svc, loyalty.Options{})
+	rows := must(p.db.R.Query(`SELECT c.code, coalesce(sum(m.amount), 0), coalesce(sum(m.remaining), 0)
+		FROM loyalty_cards c LEFT JOIN loyalty_movements m ON m.card_id = c.id GROUP BY c.id ORDER BY c.id`))
+	defer rows.Close()
+	cards := 0
+	for rows.Next() {
+		var code string
+		var sum, left int
+		if err := rows.Scan(&code, &sum, &left); err != nil {
+			t.Fatal(err)
+		}
+		card, err := l.FindCard(p.ctx, code)
+		if err != nil || card.Balance != sum || sum != left || sum < 0 {
+			t.Errorf("card %s: balance %d, movements %d, lots %d (%v)", code, card.Balance, sum, left, err)
+		}
+		cards++
+	}
+	if cards != p.count(`SELECT count(*) FROM loyalty_customers`) {
+		t.Errorf("%d cards for %d members", cards, p.count(`SELECT count(*) FROM loyalty_customers`))
+	}
+	if n := p.count(`SELECT count(*) FROM loyalty_movements m JOIN loyalty_cards c ON c.id = m.card_id
+		JOIN loyalty_customers u ON u.id = c.customer_id
+		LEFT JOIN handovers h ON 'handover:' || h.number = m.idem_key
+		WHERE m.kind = 'earn' AND (h.id IS NULL OR h.recipient <> u.phone OR h.issued = 0
+			OR h.at < u.created_at - ? OR m.visit_at <> h.at)`, loyalty.EnrolGrace.Milliseconds()); n != 0 {
+		t.Errorf("%d stamps without a pickup of their member", n)
+	}
+	if n := p.count(`SELECT count(*) FROM loyalty_movements m WHERE kind = 'redeem'
+		AND -amount <> (SELECT sum(amount) FROM loyalty_movement_lots WHERE spend_id = m.id)`); n != 0 {
+		t.Errorf("%d rewards not drawn from lots", n)
+	}
+	if r, err := l.CatchUp(p.ctx); err != nil || r.Accrued != 0 {
+		t.Errorf("catch-up after the demo: %+v %v", r, err)
+	}
+	if r, err := l.Expire(p.ctx); err != nil || r.Amount != 0 {
+		t.Errorf("expiry after the demo: %+v %v", r, err)
+	}
 }
 
 func equalSummary(a, b demo.Summary) bool {
@@ -324,6 +401,17 @@ func TestLoadIsDeterministicForASeed(t *testing.T) {
 			rows.Scan(&track, &status, &cell, &phone, &name, &cod, &at)
 			fmt.Fprintln(&b, track, status, cell, phone, name, cod, at)
 		}
+		// The loyalty members and their ledgers (card codes are random).
+		rows = must(p.db.R.Query(`SELECT u.phone, u.name, u.created_at, coalesce(u.last_visit_at, 0), m.kind, m.amount, m.at
+			FROM loyalty_movements m JOIN loyalty_cards c ON c.id = m.card_id JOIN loyalty_customers u ON u.id = c.customer_id
+			ORDER BY m.id`))
+		defer rows.Close()
+		for rows.Next() {
+			var phone, name, kind string
+			var created, last, amount, at int64
+			rows.Scan(&phone, &name, &created, &last, &kind, &amount, &at)
+			fmt.Fprintln(&b, phone, name, created, last, kind, amount, at)
+		}
 		return b.String()
 	}
 	a, b, c := snapshot(42), snapshot(42), snapshot(43)
@@ -339,6 +427,10 @@ func TestLoadRefusesAPointInUse(t *testing.T) {
 	p := newPoint(t, "KG", &layout)
 	p.load(demo.Options{Seed: 1, Parcels: 80})
 	parcels, events := p.count(`SELECT count(*) FROM parcels`), p.count(`SELECT count(*) FROM events`)
+	members, movements := p.count(`SELECT count(*) FROM loyalty_customers`), p.count(`SELECT count(*) FROM loyalty_movements`)
+	if members == 0 || movements == 0 {
+		t.Fatalf("the first load made %d members, %d movements", members, movements)
+	}
 	_, err := demo.Load(p.ctx, p.svc, p.owner, demo.Options{Seed: 2})
 	if !errs.Has(err, demo.ErrNotEmpty) {
 		t.Fatalf("second load: %v", err)
@@ -347,9 +439,39 @@ func TestLoadRefusesAPointInUse(t *testing.T) {
 	if !strings.Contains(msg, fmt.Sprint(parcels)) || strings.Contains(msg, "demo.not_empty") {
 		t.Errorf("message %q", msg)
 	}
-	if p.count(`SELECT count(*) FROM parcels`) != parcels || p.count(`SELECT count(*) FROM events`) != events {
+	if p.count(`SELECT count(*) FROM parcels`) != parcels || p.count(`SELECT count(*) FROM events`) != events ||
+		p.count(`SELECT count(*) FROM loyalty_customers`) != members || p.count(`SELECT count(*) FROM loyalty_movements`) != movements {
 		t.Fatal("a refused load wrote something")
 	}
+}
+
+// A point that already has a loyalty programme keeps it: the demo's
+// members collect under its rules, and a reward above its PIN limit is
+// confirmed by the owner's own session.
+func TestLoadUsesThePointsProgramme(t *testing.T) {
+	p := newPoint(t, "KG", &layout)
+	l := loyalty.New(p.svc, loyalty.Options{})
+	own := must(l.SaveProgramme(p.ctx, p.owner, loyalty.Programme{Name: "Бонусы", Kind: loyalty.KindPoints, PerReward: 4,
+		Accrual: loyalty.PerParcel, PerUnit: 1, RewardText: "Скидка 100 сом", PINAbove: 3}))
+	saved := p.count(`SELECT count(*) FROM events WHERE kind = ?`, loyalty.EvProgrammeSaved)
+	sum := p.load(demo.Options{Seed: 4, Parcels: 200})
+	if got := must(l.Programme(p.ctx)); got.ID != own.ID || got.Name != "Бонусы" || got.PerReward != 4 || got.PINAbove != 3 {
+		t.Fatalf("programme after the demo: %+v", got)
+	}
+	if n := p.count(`SELECT count(*) FROM events WHERE kind = ?`, loyalty.EvProgrammeSaved); n != saved {
+		t.Fatalf("the demo saved the programme again (%d events, %d before)", n, saved)
+	}
+	if sum.Programme != "Бонусы" || sum.Members == 0 || sum.Redeemed == 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	// Per parcel: some pickups earned more than one point.
+	if n := p.count(`SELECT count(*) FROM loyalty_movements WHERE kind = 'earn' AND amount > 1`); n == 0 {
+		t.Error("no pickup of several parcels earned several points")
+	}
+	if n := p.count(`SELECT count(*) FROM loyalty_movements WHERE kind = 'redeem' AND approved_by IS NOT ?`, p.owner.ClerkID()); n != 0 {
+		t.Errorf("%d rewards above the PIN limit not approved by the owner", n)
+	}
+	checkLedger(t, p)
 }
 
 func TestLoadChecksEverythingBeforeWriting(t *testing.T) {
@@ -413,6 +535,11 @@ func TestLoadInEveryCountry(t *testing.T) {
 				t.Errorf("%d parcels with cash on delivery in another currency than %s", n, cur)
 			}
 			checkConsistent(t, p)
+			checkLedger(t, p)
+			lang, _ := i18n.Parse(must(p.svc.PointProfile(p.ctx)).Language)
+			if name := (i18n.Printer{L: lang}).T("demo.loyalty.name"); sum.Programme != name || sum.Members == 0 || sum.Stamps == 0 {
+				t.Errorf("loyalty: %q (want %q), %d members, %d stamps", sum.Programme, name, sum.Members, sum.Stamps)
+			}
 		})
 	}
 }
@@ -422,8 +549,10 @@ func TestDemoMessagesAreTranslated(t *testing.T) {
 	i18ntest.CheckCodes(t, nil)
 	c := i18n.Default()
 	for _, l := range i18n.All {
-		if !c.Has(l, "demo.note.damaged") {
-			t.Errorf("%s lacks demo.note.damaged", l)
+		for _, key := range []string{"demo.note.damaged", "demo.loyalty.name", "demo.loyalty.reward"} {
+			if !c.Has(l, key) {
+				t.Errorf("%s lacks %s", l, key)
+			}
 		}
 	}
 }

@@ -73,6 +73,10 @@ type visit struct {
 	parcels  []*parcel
 	byPickup bool   // the customer shows the pickup code rather than saying the phone
 	method   string // how they pay what is due
+
+	// Loyalty (planLoyalty): the customer joins after this handover, the
+	// handover is stamped, and a reward waiting is taken.
+	enrol, stamp, redeem bool
 }
 
 // plan is the whole demo, decided before anything is written.

@@ -13,6 +13,7 @@ import (
 	"smartpoint/app/counter"
 	"smartpoint/app/errs"
 	"smartpoint/app/i18n"
+	"smartpoint/app/loyalty"
 )
 
 // runner writes a plan through the past service.
@@ -30,8 +31,14 @@ type runner struct {
 	point counter.Point
 	lang  i18n.Lang
 
+	loy          *loyalty.Service // on past
+	newProgramme bool             // the point has no loyalty programme: the demo sets one up
+
 	sum       Summary
 	parcelIDs map[*parcel]int64
+	handed    map[*visit]string // handover numbers
+	cards     map[int]string    // members' card codes, by customer
+	waiting   map[int]int       // members' rewards waiting after their last stamp or reward
 }
 
 // step is one service call at one moment of the demo's past.
@@ -78,6 +85,7 @@ type box struct {
 func (r *runner) schedule() []step {
 	p := r.plan
 	r.parcelIDs = map[*parcel]int64{}
+	r.handed, r.cards, r.waiting = map[*visit]string{}, map[int]string{}, map[int]int{}
 	var steps []step
 	add := func(at time.Time, what string, do func() error) { steps = append(steps, step{at, what, do}) }
 
@@ -109,6 +117,9 @@ func (r *runner) schedule() []step {
 		visits[v.day] = append(visits[v.day], v)
 	}
 
+	if r.newProgramme {
+		add(r.at(-historyDays, 8, 55, 0), "loyalty programme", r.saveProgramme)
+	}
 	for d := -historyDays; d <= lastDay; d++ {
 		add(r.at(d, 9, 0, 0), "shift", r.openShift)
 		if d == expireDay {
@@ -149,7 +160,9 @@ func (r *runner) schedule() []step {
 		gap := end.Sub(start) / time.Duration(len(today)+1)
 		for i, v := range today {
 			jitter := time.Duration(p.rnd.IntN(120)) * time.Second
-			add(start.Add(time.Duration(i+1)*gap+jitter), "handover", func() error { return r.serve(v) })
+			at := start.Add(time.Duration(i+1)*gap + jitter)
+			add(at, "handover", func() error { return r.serve(v) })
+			r.scheduleLoyalty(add, v, at)
 		}
 		if d == returnDay && len(returned.parcels) > 0 {
 			r.pack(add, returned, d, 17)
@@ -343,6 +356,7 @@ func (r *runner) serve(v *visit) error {
 	if err != nil {
 		return err
 	}
+	r.handed[v] = res.Number
 	r.sum.Issued += len(res.Issued)
 	r.sum.Refused += len(res.Refused)
 	r.sum.Handovers++
@@ -415,5 +429,5 @@ func (r *runner) summary(ctx context.Context) (Summary, error) {
 		}
 	}
 	s.From, s.To = r.at(-historyDays, 0, 0, 0), r.at(lastDay, 0, 0, 0)
-	return s, nil
+	return s, r.loyaltySummary(ctx, &s)
 }
