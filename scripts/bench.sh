@@ -7,8 +7,9 @@
 # quick run). BENCHTIME (default 10s) is how long each latency benchmark
 # runs; IMPORTS (default 3x) how many 100,000-row imports are timed. With
 # the defaults the whole run takes about 4 minutes on 2 cores (3 once the
-# database is cached), plus about 2 for the window measurements; well under
-# 10 on a busy machine.
+# database is cached), plus about 1.5 for the loyalty benchmarks (3 the
+# first time, building their database) and 2 for the window measurements;
+# well under 15 on a busy machine.
 #
 # Raw output goes to bench.out (scratch, not committed); BENCHMARKS.md
 # embeds it.
@@ -34,6 +35,9 @@ run() { # run <benchmark regexp> <benchtime> [package]
 {
   run '^Benchmark(AcceptScan|IssueLookup|IssueCommit|DayReport|ShiftReport|Baseline.*)$' "$BENCHTIME" || true
   run '^BenchmarkImportManifest100k$' "$IMPORTS" || true
+  # The loyalty programme: 200,000 members, about 2,000,000 movements; the
+  # first run builds and caches its own database (~1.5 min on 2 cores).
+  run '^Benchmark(CardLookup.*|Segments|Dashboard|LoyaltyBaseline.*)$' "$BENCHTIME" ./app/loyalty/ || true
   # The window with Fyne's test driver (software renderer); StockScroll
   # builds a cached 100,000-parcel database on its first run (~30 s).
   run '^Benchmark(ScanToRendered|RenderBaseline|StockScroll)$' "${UIBENCHTIME:-3s}" ./ui/ || true

@@ -83,6 +83,9 @@
 //	loyalty.customer_anonymised  {customer, reason: request|inactive, forfeit}
 //	loyalty.customer_exported    {customer}
 //	loyalty.approval_failed      {card, amount}   (entity clerk:<id>: a wrong manager PIN)
+//	loyalty.data_exported        {what: customers|movements, rows, complete, full_phones?, segment?, from?, to?}
+//	loyalty.design_saved         {title, stamps, stamp_icon, logo}
+//	loyalty.card_key_created     {public}   (the point's card-checking key)
 //
 // Every ledger row is named by its uuid in exactly one event (its
 // "movement" field, or transferred.movements); lots name the rows a spend

@@ -27,7 +27,7 @@ const (
 // "event."+kind).
 var EventKinds = []string{EvProgrammeSaved, EvCustomerCreated, EvCardIssued, EvCardRevoked, EvStampEarned,
 	EvPointsEarned, EvRewardEarned, EvRewardRedeemed, EvAdjusted, EvReversed, EvExpired, EvTransferred,
-	EvCustomerMerged, EvCustomerAnonymised, EvCustomerExported, EvApprovalFailed, EvDesignSaved, EvCardKeyCreated}
+	EvCustomerMerged, EvCustomerAnonymised, EvCustomerExported, EvApprovalFailed, EvDesignSaved, EvCardKeyCreated, EvDataExported}
 
 // Entities of the log: a card's history is EntityEvents("card:<uuid>").
 func customerEntity(uuid string) string  { return "customer:" + uuid }

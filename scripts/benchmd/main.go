@@ -1,7 +1,8 @@
 // Command benchmd turns `go test -bench` output of the counter benchmarks
 // into BENCHMARKS.md: the machine, the DESIGN §8 budgets with computed
-// verdicts, every benchmark next to its SQLite baseline, and the raw
-// output. scripts/bench.sh runs it; see there for the knobs.
+// verdicts, every benchmark next to its SQLite baseline, the loyalty
+// programme's benchmarks and budgets (loyalty.go), and the raw output.
+// scripts/bench.sh runs it; see there for the knobs.
 package main
 
 import (
@@ -294,6 +295,7 @@ func (r report) write(w io.Writer) {
 	p("")
 	r.writeBudgets(p)
 	r.writeResults(p)
+	r.writeLoyalty(p)
 	r.writeDriver(p)
 	if r.ui != nil {
 		r.ui.write(p)
@@ -382,7 +384,7 @@ func (r report) writeResults(p func(string, ...any)) {
 	p("| benchmark | ops | p50 ms | p99 ms | rows/s | baseline | baseline p50 / p99 ms | baseline rows/s | p50 ÷ baseline | verdict |")
 	p("|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
 	for _, name := range r.names() {
-		if isDriverBench(name) {
+		if isDriverBench(name) || isLoyaltyBench(name) {
 			continue
 		}
 		if why, failed := r.failure(name); failed {
