@@ -58,15 +58,23 @@ slow $PIN; key Return; sleep 0.5
 shot shift-offer
 key Return                                   # open the shift
 key F2; scan "$TRACK"; shot accept
+key F8; for i in 1 2 3 4 5 6; do key F10; done   # Settings → Loyalty
+key F9; sleep 0.5; shot settings-loyalty     # the programme starts (defaults, or the demo's)
+key F10; key F10                             # back to the first section
 key F1; scan "12345678*4321"; shot issue-list
+key ctrl+e; sleep 0.5                        # enrol: the phone comes from the parcel
+key Return; key Return                       # name → enrol: refused, no consent yet
+key F2; key Return; sleep 0.8; shot loyalty-card   # consent, enrol: the card's QR on screen
+key Escape
 scan "$TRACK"; shot issue-confirmed
-key F9; sleep 0.5; shot issued
+key F9; sleep 0.5; shot issued               # issued, and the new card stamped
 if [ "${SP_SCREENSHOTS:-}" = 1 ]; then
   key F1; scan "$TRACK"; shot counter
   for k in F4:returns F5:stock F7:inventory F8:settings; do key \${k%%:*}; shot \${k##*:}; done
   key F6; scan "$TRACK"; shot search        # a parcel's timeline
   key F8; for i in 1 2 3 4 5; do key F10; done; shot settings-devices
   key ctrl+p; shot print-queue; key F1; shot print-preview; key Escape
+  key ctrl+l; shot loyalty
 fi
 kill \$APP; wait \$APP 2>/dev/null || true
 if [ "\${SP_SCREENSHOTS:-}" = 1 ]; then     # the first-run wizard on an empty database
@@ -86,6 +94,12 @@ events=$(sqlite3 "$SMARTPOINT_DB" "SELECT group_concat(kind, ',') FROM (SELECT k
 echo "smoke: parcel $TRACK status=$status events=$events"
 [ "$status" = issued ] || { cat "$WORK/app.log" >&2; fail "the parcel should be issued, is '$status'"; }
 case "$events" in *parcel.accepted*parcel.issued*) ;; *) fail "event log lacks accept→issue: $events";; esac
+stamps=$(sqlite3 "$SMARTPOINT_DB" "SELECT coalesce(sum(m.amount), 0) FROM loyalty_movements m JOIN loyalty_cards c ON c.id = m.card_id
+  JOIN loyalty_customers u ON u.id = c.customer_id WHERE u.phone = '+996555000111' AND m.kind = 'earn'")
+consent=$(sqlite3 "$SMARTPOINT_DB" "SELECT count(*) FROM loyalty_customers WHERE phone = '+996555000111' AND consent_at > 0")
+echo "smoke: loyalty: enrolled=$consent stamps=$stamps"
+[ "$consent" = 1 ] || { cat "$WORK/app.log" >&2; fail "the customer was not enrolled with consent"; }
+[ "$stamps" = 1 ] || { cat "$WORK/app.log" >&2; fail "the pickup should have stamped the new card once, stamps=$stamps"; }
 [ -s "$RECEIPT" ] || { cat "$WORK/app.log" >&2; fail "no receipt printed to $RECEIPT"; }
 receipt=$(iconv -f CP866 -t UTF-8 < "$RECEIPT")
 echo "smoke: receipt ($(wc -c < "$RECEIPT") bytes):"; echo "$receipt" | grep -a "Выдан\|$TRACK" || true

@@ -20,6 +20,14 @@ type banner struct {
 	detail *widget.Label
 	obj    fyne.CanvasObject
 	tone   tone
+	// shown is the detail the result came with; a note (e.g. "sent to
+	// the printer") goes under it instead of replacing it.
+	shown string
+}
+
+// note adds a line under the result's detail; a later note replaces it.
+func (b *banner) note(text string) {
+	b.detail.SetText(strings.TrimSpace(b.shown + "\n" + text))
 }
 
 // bigSize is the cell number's size: about 2.5 cm high on a 15" screen.
@@ -75,6 +83,7 @@ func (b *banner) show(t tone, big, title, detail string) {
 	b.title.TextSize = titleSize(len([]rune(title)))
 	b.title.Text = title
 	b.title.Refresh()
+	b.shown = detail
 	b.detail.SetText(detail)
 }
 

@@ -241,3 +241,22 @@ func TestCardQROpensHoldersParcels(t *testing.T) {
 }
 
 func errsForged() error { return errs.New(loyaltycard.ErrForged) }
+
+// With the receipt printed at every issue, the clerk still reads what the
+// card got: the printer's note goes under the result, not over it.
+func TestStampNoteSurvivesReceiptPrinting(t *testing.T) {
+	paper := &paperFake{jobs: make(chan []byte, 8)}
+	e := loggedIn(t, withPrinter(paper), withLoyalty(stampProgramme()))
+	setReceipt(t, e, counter.ReceiptAlways)
+	e.enrolled("0555 000 111", "")
+	tr := e.stockParcels(10, 0)
+	e.scan("12345678*4321")
+	e.scan(tr[0])
+	e.press(keyIssue)
+	b := e.screen("issue").(*issueScreen).banner
+	e.bannerSays(b, "+1 штамп")
+	e.bannerSays(b, "POS")
+	if out := printedText(t, paper); !strings.Contains(out, tr[0]) {
+		t.Fatalf("receipt:\n%s", out)
+	}
+}

@@ -156,7 +156,7 @@ func (u *UI) enqueue(j printing.Job, t Target, b *banner) {
 		return
 	}
 	if b != nil {
-		b.detail.SetText(u.T("print.queued", "Title", j.Title, "Printer", t.Name))
+		b.note(u.T("print.queued", "Title", j.Title, "Printer", t.Name))
 	}
 }
 

@@ -35,7 +35,10 @@ type loyaltyPage struct {
 func newLoyaltyPage(s *settingsScreen) *loyaltyPage {
 	p := &loyaltyPage{s: s, u: s.u}
 	left := container.NewVBox(p.rulesView(), widget.NewSeparator(), p.cardView())
-	p.scroll = container.NewVScroll(left)
+	// Both directions: the form's labels must never widen the window
+	// past a 1366-pixel screen (Fyne keeps a window at its content's
+	// minimum size); it scrolls sideways on a narrower one instead.
+	p.scroll = container.NewScroll(left)
 	p.obj = container.NewBorder(nil, nil, nil, p.previewView(), p.scroll)
 	p.rules.reset(p, p.defaultProgramme())
 	p.card.fill(p, loyaltycard.DefaultDesign(p.u.point.Name, p.u.p.L))
