@@ -45,11 +45,8 @@ type loyTabDef struct {
 var loyTabDefs = []loyTabDef{
 	{"customers", nil, func(s *loyaltyScreen) loyTab { return newLoyCustomers(s) }},
 	{"suspicious", loyCanManage, func(s *loyaltyScreen) loyTab { return newLoySuspicious(s) }},
-	// ANALYTICS: the owner's dashboard and the customer segments come with
-	// the analytics API. Replace loyComing by the tab's builder (and move
-	// the loyc.tab.* key with it if you like); nothing else changes.
-	{"dashboard", nil, loyComing},
-	{"segments", nil, loyComing},
+	{"dashboard", loyCanManage, newLoyDashboard},
+	{"segments", loyCanManage, newLoySegments},
 }
 
 // loyCanManage: the session is a manager's or the owner's (adjust,
@@ -75,6 +72,8 @@ type loyaltyScreen struct {
 	cust   *loyCustomers
 	detail *loyDetail // the customer card last opened
 	obj    fyne.CanvasObject
+	// afterExport, when set, runs after a CSV export ended (tests).
+	afterExport func()
 }
 
 func newLoyaltyScreen(u *UI) screen {
@@ -220,20 +219,3 @@ func (u *UI) loyDay(t time.Time) string {
 	return u.day(t)
 }
 
-// loyComing is a tab whose content comes with the analytics API.
-func loyComing(s *loyaltyScreen) loyTab {
-	l := widget.NewLabel(s.u.T("loyc.coming"))
-	l.Alignment = fyne.TextAlignCenter
-	l.Wrapping = fyne.TextWrapWord
-	return &loyStatic{obj: container.NewVBox(l)}
-}
-
-// loyStatic is a tab that only shows something.
-type loyStatic struct{ obj fyne.CanvasObject }
-
-func (p *loyStatic) view() fyne.CanvasObject { return p.obj }
-func (p *loyStatic) shown()                  {}
-func (p *loyStatic) key(fyne.KeyName) bool   { return false }
-func (p *loyStatic) enter() bool             { return false }
-func (p *loyStatic) back() bool              { return false }
-func (p *loyStatic) scan(string, bool) bool  { return false }
