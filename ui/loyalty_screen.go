@@ -218,4 +218,3 @@ func (u *UI) loyDay(t time.Time) string {
 	}
 	return u.day(t)
 }
-
