@@ -82,6 +82,10 @@ func (e *env) start() {
 	d := e.deps
 	d.Svc, d.Lang, d.Sound, d.Now = e.svc, i18n.RU, e.snd, func() time.Time { return e.keyAt }
 	e.u = New(fyne.CurrentApp(), d)
+	// Fyne's test driver runs fyne.Do on the calling goroutine, so work
+	// left in the background would race the test's own key presses: in
+	// tests it runs at once, in order.
+	e.u.spawn = func(f func()) { f() }
 	w := e.u.Window()
 	w.Resize(fyne.NewSize(1366, 768))
 	e.t.Cleanup(w.Close)

@@ -38,7 +38,7 @@ func (u *UI) runLong(title string, work func(ctx context.Context, progress progr
 			}
 		})
 	}
-	go func() {
+	u.spawn(func() {
 		err := work(ctx, progress)
 		if err == nil && ctx.Err() != nil {
 			err = ctx.Err()
@@ -54,5 +54,5 @@ func (u *UI) runLong(title string, work func(ctx context.Context, progress progr
 			}
 			done(err)
 		})
-	}()
+	})
 }

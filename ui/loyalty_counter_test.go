@@ -147,15 +147,7 @@ func (e *env) clerkOnShift(name, pin string) {
 	if err := e.svc.ForceCloseShift(e.ctx, owner, e.u.sess.ShiftID()); err != nil {
 		e.t.Fatal(err)
 	}
-	e.press(keyLock)
-	l := e.u.login
-	for i, c := range l.clerks {
-		if c.Name == name {
-			l.choose(i)
-		}
-	}
-	e.typeSlow(pin)
-	e.press(fyne.KeyReturn)
+	e.login(name, pin)
 	e.press(fyne.KeyReturn) // open the shift
 	if e.u.sess == nil || e.u.sess.Name() != name || e.u.sess.ShiftID() == 0 {
 		e.t.Fatalf("%s is not logged in on shift", name)

@@ -44,25 +44,12 @@ func newLoyDashboard(s *loyaltyScreen) loyTab {
 	p.head.TextStyle.Bold = true
 	p.months.TextStyle.Monospace = true
 	p.cohort.TextStyle.Monospace = true
-	p.list = newLoyList(u, func() int { return len(p.risk) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(p.risk) {
-				m := p.risk[i]
-				o.(*widget.Label).SetText(u.T("loyc.dash.risk_row", "Phone", orDash(m.MaskedPhone), "Name", loyName(u, m.Name),
-					"Lifetime", m.Lifetime, "Days", m.RecencyDays))
-			}
-		})
-	p.list.OnSelected = func(i widget.ListItemID) {
-		p.sel = i
-		if u.modal == nil {
-			u.refocus()
-		}
-	}
+	p.list = newLoyLines(u, func() int { return len(p.risk) }, func(i int, l *widget.Label) {
+		m := p.risk[i]
+		l.SetText(u.T("loyc.dash.risk_row", "Phone", orDash(m.MaskedPhone), "Name", loyName(u, m.Name),
+			"Lifetime", m.Lifetime, "Days", m.RecencyDays))
+	})
+	p.list.choosing(&p.sel)
 	menu := widget.NewButton(string(keyLoyaltyTab)+" "+u.T("loyc.dash.menu"), p.menu)
 	open := widget.NewButton("Enter "+u.T("loyc.sus.open"), func() { p.enter() })
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(open, menu), p.head), p.kpis)
@@ -97,7 +84,7 @@ func (p *loyDashboard) load() {
 	to := u.svc.Now().Add(time.Second)
 	from := to.AddDate(0, 0, -p.days)
 	p.head.SetText(u.T("loyc.dash.computing"))
-	go func() {
+	u.spawn(func() {
 		d, err := u.loy.Dashboard(u.ctx, from, to)
 		fyne.Do(func() {
 			p.busy = false
@@ -106,7 +93,7 @@ func (p *loyDashboard) load() {
 				p.loaded()
 			}
 		})
-	}()
+	})
 }
 
 func (p *loyDashboard) show(d loyalty.Dashboard, err error) {

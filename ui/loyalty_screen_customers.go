@@ -116,6 +116,32 @@ func newLoyList(u *UI, length func() int, create func() fyne.CanvasObject, updat
 	return l
 }
 
+// newLoyLines is a list of one-line labels (cut with "…"); line fills
+// row i, which is always in range.
+func newLoyLines(u *UI, n func() int, line func(i int, l *widget.Label)) *loyList {
+	return newLoyList(u, n,
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < n() {
+				line(i, o.(*widget.Label))
+			}
+		})
+}
+
+// choosing makes a click choose row *sel and give the keyboard back.
+func (l *loyList) choosing(sel *int) {
+	l.OnSelected = func(i widget.ListItemID) {
+		*sel = i
+		if l.u.modal == nil {
+			l.u.refocus()
+		}
+	}
+}
+
 // FocusGained passes the focus on at once.
 func (l *loyList) FocusGained() {
 	u := l.u

@@ -38,27 +38,12 @@ func newLoySuspicious(s *loyaltyScreen) *loySuspicious {
 	p := &loySuspicious{s: s, sel: -1, head: widget.NewLabel("")}
 	p.head.TextStyle.Bold = true
 	p.head.Wrapping = fyne.TextWrapWord
-	p.list = newLoyList(u, func() int { return len(p.rows) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(p.rows) {
-				return
-			}
-			l := o.(*widget.Label)
-			r := p.rows[i]
-			l.TextStyle.Bold = r.customer == ""
-			l.SetText(r.text)
-		})
-	p.list.OnSelected = func(i widget.ListItemID) {
-		p.sel = i
-		if u.modal == nil {
-			u.refocus()
-		}
-	}
+	p.list = newLoyLines(u, func() int { return len(p.rows) }, func(i int, l *widget.Label) {
+		r := p.rows[i]
+		l.TextStyle.Bold = r.customer == ""
+		l.SetText(r.text)
+	})
+	p.list.choosing(&p.sel)
 	refresh := widget.NewButton(string(keyLoyaltyTab)+" "+u.T("loyc.sus.refresh"), p.load)
 	open := widget.NewButton("Enter "+u.T("loyc.sus.open"), func() { p.enter() })
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(open, refresh), p.head)

@@ -157,26 +157,6 @@ func (e *env) loyOpenCustomer(s *loyaltyScreen, c loyalty.Card) {
 	}
 }
 
-// loyLogin locks the counter and logs name in, declining the shift.
-func (e *env) loyLogin(name, pin string) {
-	e.t.Helper()
-	e.press(keyLock)
-	l := e.u.login
-	for i, c := range l.clerks {
-		if c.Name == name {
-			l.choose(i)
-		}
-	}
-	e.typeSlow(pin)
-	e.press(fyne.KeyReturn)
-	if e.u.shell == nil || e.u.sess.Name() != name {
-		e.t.Fatalf("login as %s failed: %q", name, l.msg.Text)
-	}
-	if e.u.modal != nil {
-		e.press(fyne.KeyEscape)
-	}
-}
-
 func TestCtrlLOpensLoyalty(t *testing.T) {
 	t.Run("with loyalty", func(t *testing.T) {
 		e := loggedIn(t, withLoyalty(stampProgramme()))
@@ -384,7 +364,7 @@ func TestLoyaltyClerkSeesNoManagerActions(t *testing.T) {
 	if _, err := e.svc.CreateClerk(e.ctx, e.owner(), "Бекзат", counter.RoleClerk, "5831"); err != nil {
 		t.Fatal(err)
 	}
-	e.loyLogin("Бекзат", "5831")
+	e.loginAs("Бекзат", "5831")
 	s := e.loyOpen()
 	for _, it := range s.tabs.Items {
 		if it.Text == "Подозрительное" {

@@ -36,12 +36,10 @@ func newLoySegments(s *loyaltyScreen) loyTab {
 	u := s.u
 	p := &loySegments{s: s, head: widget.NewLabel("")}
 	p.head.Wrapping = fyne.TextWrapWord
-	p.names = newLoyList(u, func() int { return len(loyalty.SegmentNames) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			name := loyalty.SegmentNames[i]
-			o.(*widget.Label).SetText(u.T("loyc.seg.row", "Segment", u.T("loyc.seg."+name), "Count", p.counts[name]))
-		})
+	p.names = newLoyLines(u, func() int { return len(loyalty.SegmentNames) }, func(i int, l *widget.Label) {
+		name := loyalty.SegmentNames[i]
+		l.SetText(u.T("loyc.seg.row", "Segment", u.T("loyc.seg."+name), "Count", p.counts[name]))
+	})
 	p.names.OnSelected = func(i widget.ListItemID) {
 		if i != p.seg {
 			p.seg = i
@@ -51,19 +49,11 @@ func newLoySegments(s *loyaltyScreen) loyTab {
 			u.refocus()
 		}
 	}
-	p.list = newLoyList(u, func() int { return len(p.members) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(p.members) {
-				m := p.members[i]
-				o.(*widget.Label).SetText(u.T("loyc.seg.member", "Phone", orDash(m.MaskedPhone), "Name", loyName(u, m.Name),
-					"Days", m.RecencyDays, "Visits", m.Frequency, "Earned", m.Monetary, "Next", m.ToNextReward))
-			}
-		})
+	p.list = newLoyLines(u, func() int { return len(p.members) }, func(i int, l *widget.Label) {
+		m := p.members[i]
+		l.SetText(u.T("loyc.seg.member", "Phone", orDash(m.MaskedPhone), "Name", loyName(u, m.Name),
+			"Days", m.RecencyDays, "Visits", m.Frequency, "Earned", m.Monetary, "Next", m.ToNextReward))
+	})
 	p.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(p.members) {
 			p.s.openCustomer(p.members[i].ID, loyNotice{})
@@ -100,7 +90,7 @@ func (p *loySegments) load() {
 	p.busy = true
 	p.head.SetText(u.T("loyc.dash.computing"))
 	seg := loyalty.SegmentNames[p.seg]
-	go func() {
+	u.spawn(func() {
 		rep, err := u.loy.Segments(u.ctx, loyalty.SegmentOptions{})
 		var members []loyalty.SegmentMember
 		if err == nil {
@@ -127,7 +117,7 @@ func (p *loySegments) load() {
 				p.loaded()
 			}
 		})
-	}()
+	})
 }
 
 // loadMembers lists the chosen segment's members (most valuable first);

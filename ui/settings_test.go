@@ -63,6 +63,15 @@ func TestSettingsOwnerChangesPointName(t *testing.T) {
 // loginAs locks the counter and logs name in with pin, declining the shift.
 func (e *env) loginAs(name, pin string) {
 	e.t.Helper()
+	e.login(name, pin)
+	if e.u.modal != nil {
+		e.press(fyne.KeyEscape) // no shift
+	}
+}
+
+// login locks the counter and logs name in; the shift offer stays open.
+func (e *env) login(name, pin string) {
+	e.t.Helper()
 	e.press(keyLock)
 	l := e.u.login
 	for i, c := range l.clerks {
@@ -74,9 +83,6 @@ func (e *env) loginAs(name, pin string) {
 	e.press(fyne.KeyReturn)
 	if e.u.shell == nil || e.u.sess.Name() != name {
 		e.t.Fatalf("login as %s failed: %q", name, l.msg.Text)
-	}
-	if e.u.modal != nil {
-		e.press(fyne.KeyEscape)
 	}
 }
 

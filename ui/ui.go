@@ -76,6 +76,10 @@ type UI struct {
 	lastInput time.Time
 	dbState   string // status.db.* key
 
+	// spawn runs slow work (reports, exports, backups) off the UI thread;
+	// results come back through fyne.Do.
+	spawn func(func())
+
 	devices   []DeviceState // as the wiring last reported them
 	lastScan  DeviceScan    // the last serial scan (Settings → Devices test box)
 	onDevices func()        // Settings → Devices refreshes itself
@@ -106,6 +110,7 @@ func New(a fyne.App, d Deps) *UI {
 	}
 	u := &UI{app: a, d: d, svc: d.Svc, loy: d.Loyalty, ctx: context.Background(), log: d.Log, now: d.Now, dbState: "bar.db.ok"}
 	u.p = i18n.Printer{C: d.Catalog, L: d.Lang}
+	u.spawn = func(f func()) { go f() }
 	u.keys = newKeyboard(u)
 	u.router = &router{u: u}
 	u.win = a.NewWindow("SmartPoint")

@@ -92,7 +92,7 @@ func (r report) writeLoyalty(p func(string, ...any)) {
 		} else {
 			row = append(row, "—", "", "")
 		}
-		row = append(row, r.loyaltyVerdict(name))
+		row = append(row, r.verdictOf(loyaltyBudgets, name))
 		p("| %s |", strings.Join(row, " | "))
 	}
 	p("")
@@ -104,17 +104,3 @@ func (r report) writeLoyalty(p func(string, ...any)) {
 	p("")
 }
 
-// loyaltyVerdict sums up a loyalty benchmark's budgets.
-func (r report) loyaltyVerdict(name string) string {
-	verdict := "— (no budget)"
-	for _, b := range loyaltyBudgets {
-		if !b.applies(name) {
-			continue
-		}
-		_, v := r.verdict(b, name)
-		if verdict == "— (no budget)" || v != "within budget" {
-			verdict = v
-		}
-	}
-	return verdict
-}

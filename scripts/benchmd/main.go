@@ -423,9 +423,12 @@ func (r report) writeResults(p func(string, ...any)) {
 }
 
 // rowVerdict sums up a benchmark's budgets: within, over, or none apply.
-func (r report) rowVerdict(name string) string {
+func (r report) rowVerdict(name string) string { return r.verdictOf(budgets, name) }
+
+// verdictOf sums up name's budgets among bs.
+func (r report) verdictOf(bs []budget, name string) string {
 	verdict := "— (no budget)"
-	for _, b := range budgets {
+	for _, b := range bs {
 		if !b.applies(name) {
 			continue
 		}
