@@ -23,6 +23,7 @@ deps:
 build:
 	$(GO) build $(BUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BIN)/spctl ./cmd/spctl
 	$(GO) build $(BUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BIN)/smartpoint ./cmd/smartpoint
+	$(GO) build $(BUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BIN)/smartpoint-cloud ./cmd/smartpoint-cloud
 
 # The real window under Xvfb, driven with xdotool: log in, accept, issue;
 # checks the database and saves screenshots to docs/screenshots/.
@@ -34,7 +35,8 @@ screenshots: deps build
 
 test: deps
 	$(TESTENV) $(GO) vet $(TESTTAGS) ./...
-	$(TESTENV) $(GO) test $(TESTTAGS) -count=1 ./...
+	# Under a throwaway PostgreSQL (SP_PG_DSN) for the server store's PostgreSQL suite.
+	$(TESTENV) ./scripts/pgtest.sh $(GO) test $(TESTTAGS) -count=1 ./...
 	# The Windows code (printer spooler, sound) compiles and its tests build for the Windows target.
 	GOOS=windows $(TESTENV) $(GO) vet $(TESTTAGS) ./device/... ./app/... ./cmd/internal/... ./ui/...
 	GOOS=windows $(TESTENV) $(GO) test $(TESTTAGS) -c -o /dev/null ./device/printer/

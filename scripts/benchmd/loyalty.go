@@ -103,4 +103,3 @@ func (r report) writeLoyalty(p func(string, ...any)) {
 	p("floor under anything that reads the whole ledger).")
 	p("")
 }
-

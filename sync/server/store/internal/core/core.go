@@ -1,0 +1,152 @@
+// Package core is the part of the server store that does not depend on
+// the database engine: the push algorithm (dedup by event id, the
+// client_seq check, rejections, projections and exceptions), the pull
+// paging and the opaque cursor. The engines (sqlitestore, pgstore) give
+// it their transactions through WriteTx and ReadTx, each method one or
+// two statements of their own SQL, so both engines run exactly the same
+// rules and the shared suite (storetest) checks them on both.
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"smartpoint/sync/protocol"
+	"smartpoint/sync/server/store"
+)
+
+// NewID is a random identifier (26 characters of base32, 130 bits) for
+// owners, points, exceptions and epochs.
+func NewID() string { return rand.Text() }
+
+// Stream keys as stored: one stream per point, one per owner.
+func PointStream(pointID string) string { return "point:" + pointID }
+func OwnerStream(ownerID string) string { return "owner:" + ownerID }
+
+// Kinds the server projects (the counter's names, app/counter/events.go).
+const (
+	KindParcelAccepted = "parcel.accepted"
+	KindParcelIssued   = "parcel.issued"
+	KindParcelReturned = "parcel.returned"
+	LoyaltyPrefix      = "loyalty."
+	// KindExceptionRaised is the change an exception puts on the
+	// streams of the points involved.
+	KindExceptionRaised = "exception.raised"
+)
+
+// Parcel statuses kept for conflict detection: where the server last
+// saw the parcel and what happened to it there.
+const (
+	ParcelAccepted = "accepted" // in the custody of Point
+	ParcelIssued   = "issued"   // handed to the recipient at Point
+	ParcelReturned = "returned" // handed back to the partner at Point
+)
+
+// Parcel is the projection row of one parcel of an owner.
+type Parcel struct {
+	Entity    string
+	PointID   string
+	Status    string
+	LastEvent string
+}
+
+// StoredEvent is an event as recorded: applied or rejected, with the
+// result a duplicate gets back.
+type StoredEvent struct {
+	OwnerID     string
+	Key         string // the event id, or a stand-in for a malformed one (see eventKey)
+	PointID     string
+	DeviceID    string
+	Incarnation string
+	Event       protocol.Event
+	ReceivedAt  time.Time
+	Status      string // protocol.StatusApplied or StatusRejected
+	Code        string
+	Message     string
+	ServerSeq   int64 // 0 for rejected events
+	Warnings    []string
+}
+
+// WriteTx is an engine's write transaction, already holding the owner's
+// lock (pushes of one owner run one after the other).
+type WriteTx interface {
+	// EventResult is the stored result of the owner's event with this
+	// key, if there is one.
+	EventResult(ctx context.Context, ownerID, key string) (res protocol.EventResult, found bool, err error)
+	// LastAcked is the device's highest acknowledged client_seq in this
+	// incarnation, 0 when unknown.
+	LastAcked(ctx context.Context, pointID, deviceID, incarnation string) (int64, error)
+	SetLastAcked(ctx context.Context, pointID, deviceID, incarnation string, lastAcked int64, now time.Time) error
+	// NextServerSeq takes the owner's next server_seq (the owner counter row).
+	NextServerSeq(ctx context.Context, ownerID string) (int64, error)
+	InsertEvent(ctx context.Context, e StoredEvent) error
+	Parcel(ctx context.Context, ownerID, entity string) (p Parcel, found bool, err error)
+	PutParcel(ctx context.Context, ownerID string, p Parcel, now time.Time) error
+	InsertException(ctx context.Context, x store.Exception) error
+	// AppendChange adds c to a stream with the stream's next seq, taken
+	// from the stream's counter row in this transaction: the row stays
+	// locked until commit, so seqs of one stream commit in order and a
+	// reader can never see seq n+1 before n.
+	AppendChange(ctx context.Context, ownerID, stream string, c store.Change) (seq int64, err error)
+}
+
+// ReadTx is an engine's read transaction: one snapshot for all calls.
+type ReadTx interface {
+	Epoch(ctx context.Context) (string, error)
+	// PointOwner is the owner of a point, store.ErrNotFound if none.
+	PointOwner(ctx context.Context, pointID string) (string, error)
+	// Head is the stream's highest seq (0 for a stream never written).
+	Head(ctx context.Context, stream string) (int64, error)
+	// Changes are the stream's changes after seq, in seq order, leaving
+	// out those whose origin is excludeOrigin (when not ""), at most limit.
+	Changes(ctx context.Context, stream string, after int64, excludeOrigin string, limit int) ([]store.Change, error)
+}
+
+// EventData is the Data of a change made from an event (loyalty
+// movements on the owner stream): what another point needs to apply it
+// once, by event id.
+type EventData struct {
+	EventID    string          `json:"event_id"`
+	ServerSeq  int64           `json:"server_seq"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	ClerkID    int64           `json:"clerk_id,omitempty"`
+	Payload    json.RawMessage `json:"payload"`
+}
+
+// ExceptionData is the Data of an exception.raised change.
+type ExceptionData struct {
+	ID       string          `json:"id"`
+	Kind     string          `json:"kind"`
+	Entity   string          `json:"entity"`
+	Points   []string        `json:"points"`
+	Events   []string        `json:"events"`
+	RaisedAt time.Time       `json:"raised_at"`
+	Detail   json.RawMessage `json:"detail,omitempty"`
+}
+
+// Millis truncates t to what both engines keep (milliseconds), in UTC.
+func Millis(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// Clean makes a string from the network safe to store as text on any
+// engine: valid UTF-8, no NUL, at most limit bytes. Only rejected events
+// need it (accepted ones passed CheckEvent).
+func Clean(s string, limit int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\x00", "")
+	if len(s) > limit {
+		s = s[:limit]
+		for len(s) > 0 && !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
