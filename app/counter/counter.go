@@ -30,6 +30,8 @@ type Service struct {
 	classifier *scan.Classifier
 	partners   partnerIndex
 	country    string
+
+	commits commitHub // see Commits
 }
 
 // Options configure a Service.
@@ -70,9 +72,13 @@ func (s *Service) Location() *time.Location { return s.loc }
 
 // tx runs fn in one durable transaction with an event writer bound to it.
 func (s *Service) tx(ctx context.Context, sess *Session, fn func(*txn) error) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return fn(&txn{Tx: tx, s: s, sess: sess, now: s.clock.Now()})
 	})
+	if err == nil {
+		s.commits.committed()
+	}
+	return err
 }
 
 // txn is one user action in progress.

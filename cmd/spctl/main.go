@@ -75,6 +75,7 @@ func commands() []command {
 		{"backup", (*cli).cmdBackup},
 		{"restore", (*cli).cmdRestore},
 		{"doctor", (*cli).cmdDoctor},
+		{"sync", (*cli).cmdSync},
 		{"demo", (*cli).cmdDemo},
 		{"bench-data", (*cli).cmdBenchData},
 		{"help", (*cli).cmdHelp},
