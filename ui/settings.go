@@ -76,6 +76,8 @@ type settingsScreen struct {
 	devices               *devicesPage
 	loyaltyTab            *container.TabItem // nil without loyalty
 	loyalty               *loyaltyPage
+	cloudTab              *container.TabItem // nil without the cloud
+	cloud                 *cloudPage
 	backupTab             *container.TabItem
 	backupDir, lastBackup *widget.Label
 }
@@ -114,6 +116,11 @@ func newSettingsScreen(u *UI) screen {
 		s.loyaltyTab = container.NewTabItem(u.T("settings.tab.loyalty"), s.loyalty.view())
 		items = append(items, s.loyaltyTab)
 	}
+	if u.d.Cloud != nil {
+		s.cloud = newCloudPage(s)
+		s.cloudTab = container.NewTabItem(u.T("settings.tab.cloud"), s.cloud.view())
+		items = append(items, s.cloudTab)
+	}
 	items = append(items, s.backupTab)
 	s.tabs = container.NewAppTabs(items...)
 	s.saves = map[*container.TabItem]func(){s.pointTab: s.savePoint, s.partnersTab: s.savePartners,
@@ -126,6 +133,9 @@ func newSettingsScreen(u *UI) screen {
 	}
 	if s.loyaltyTab != nil {
 		s.saves[s.loyaltyTab] = s.loyalty.save
+	}
+	if s.cloudTab != nil {
+		s.saves[s.cloudTab] = s.cloud.save
 	}
 	s.tabs.SetTabLocation(container.TabLocationLeading)
 	s.tabs.OnSelected = func(*container.TabItem) { s.u.refocus() }
@@ -162,6 +172,9 @@ func (s *settingsScreen) shown() {
 	s.devices.load()
 	if s.loyalty != nil {
 		s.loyalty.load()
+	}
+	if s.cloud != nil {
+		s.cloud.load()
 	}
 }
 

@@ -22,7 +22,7 @@ func newStatusBar(u *UI) *statusBar {
 		*l = widget.NewLabel("")
 	}
 	s.setDevices(u.devices)
-	s.sync.SetText(u.T("bar.sync_off"))
+	s.setCloud()
 	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
 	s.obj = container.NewHBox(s.clerk, sep(), s.shift, sep(), s.db, sep(), s.device, sep(), s.sync, sep(), s.qd)
 	s.refresh()
@@ -69,6 +69,15 @@ func (s *statusBar) setDevices(ds []DeviceState) {
 		}
 	}
 	s.device.SetText(u.p.N("bar.devices_ok", len(ds)))
+}
+
+// setCloud shows the cloud sync: not connected, online with the events
+// waiting and the last sync, or unreachable with the next try; in the
+// warning colour when someone should look (cloud.go).
+func (s *statusBar) setCloud() {
+	text, imp := s.u.cloudBar()
+	s.sync.Importance = imp
+	s.sync.SetText(text)
 }
 
 func roleKey(r counter.Role) string { return "cli.role." + string(r) }

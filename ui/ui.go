@@ -45,6 +45,9 @@ type Deps struct {
 	// Hardware is the device set-up behind Settings → Devices; nil: none.
 	// When set it also serves as Printers.
 	Hardware Hardware
+	// Cloud is the point's cloud sync behind the status bar and
+	// Settings → Cloud; nil: no cloud at all.
+	Cloud Cloud
 	// OnPainted, when set, is called with the time a routed scan's result
 	// was handed to the renderer (for the scan-to-paint measurement).
 	OnPainted func(raw string, d time.Duration)
@@ -85,6 +88,7 @@ type UI struct {
 	onDevices func()        // Settings → Devices refreshes itself
 	onQueue   func()        // the open print queue dialog refreshes itself
 	queueView *printQueueView
+	cloud     cloudState // Deps.Cloud's status as last reported
 }
 
 // New builds the window (not shown yet): the set-up wizard on a new
@@ -117,6 +121,7 @@ func New(a fyne.App, d Deps) *UI {
 	u.win.Resize(fyne.NewSize(1280, 720))
 	u.keys.attach(u.win.Canvas())
 	u.loadPoint()
+	u.watchCloud()
 	u.start()
 	return u
 }

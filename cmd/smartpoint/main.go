@@ -21,7 +21,9 @@ import (
 	"smartpoint/app/counter"
 	"smartpoint/app/i18n"
 	"smartpoint/app/store"
+	"smartpoint/cmd/internal/cloud"
 	"smartpoint/device/sound"
+	"smartpoint/sync/client"
 	"smartpoint/ui"
 )
 
@@ -105,8 +107,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer dev.stop()
 	loy, stopLoyalty := startLoyalty(ctx, svc, log)
 	defer stopLoyalty()
+	// The cloud sync runs in the background (it waits for a registration
+	// in Settings → Cloud); closing the window stops it, boundedly.
+	cloudSync, stopSync := cloud.Start(ctx, svc, log, client.Options{AppVersion: version})
+	defer stopSync()
 	deps := ui.Deps{Svc: svc, Lang: lang, Sound: sound.New(), DBPath: path, Log: log, Hardware: dev.hub, Queue: dev.queue,
-		Loyalty: loy}
+		Loyalty: loy, Cloud: cloudSync}
 	if o.tracePaint {
 		deps.OnPainted = func(raw string, d time.Duration) {
 			log.Info("scan painted", "ms", float64(d.Microseconds())/1000, "at_unix_ns", time.Now().UnixNano())

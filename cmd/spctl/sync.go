@@ -71,7 +71,11 @@ func (c *cli) cmdSync(args []string) error {
 		if len(missing) > 0 {
 			return usage("cli.err.missing_flags", "Flags", strings.Join(missing, ", "))
 		}
-		if err := cl.Register(c.ctx, url, code, name); err != nil {
+		_, sess, err := c.login()
+		if err != nil {
+			return err
+		}
+		if err := cl.RegisterAs(c.ctx, sess, url, code, name); err != nil {
 			return err
 		}
 		st := cl.Status()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"smartpoint/app/counter"
 	"strings"
 
 	"smartpoint/app/errs"
@@ -81,4 +82,14 @@ func checkURL(raw string) (string, error) {
 		return "", errs.New(ErrBadURL, "URL", raw)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// RegisterAs is Register on behalf of a person at the counter: making the
+// point part of an owner's cloud is a manager's or the owner's decision,
+// checked here whatever the screen allowed.
+func (c *Client) RegisterAs(ctx context.Context, sess *counter.Session, baseURL, activationCode, deviceName string) error {
+	if err := sess.Require(counter.RoleManager); err != nil {
+		return err
+	}
+	return c.Register(ctx, baseURL, activationCode, deviceName)
 }
