@@ -277,7 +277,9 @@ func TestCloudStatusBarFollowsRounds(t *testing.T) {
 	r.srv.FailNext("", 1000, http.StatusServiceUnavailable, "")
 	e.clock.Advance(30 * time.Minute) // 09:30
 	e.importCSV(s10(1) + ";Жылдыз;0555 000 111;S;0;12345678*4321")
-	st := e.cloudUntil(r, "the failed round", func(st CloudStatus) bool { return st.LastError != nil && !st.Syncing && st.Waiting > 0 && !st.NextTry.IsZero() })
+	st := e.cloudUntil(r, "the failed round", func(st CloudStatus) bool {
+		return st.LastError != nil && !st.Syncing && st.Waiting > 0 && !st.NextTry.IsZero()
+	})
 	waiting := e.u.p.N("cloud.bar.waiting", int(st.Waiting))
 	if got, want := e.barText(), "Облако: нет связи, повтор в 09:40 · "+waiting; got != want {
 		t.Fatalf("status bar %q, want %q", got, want)
