@@ -120,12 +120,6 @@ func (s *loyaltyScreen) enter() {
 	}
 }
 
-// active: this screen is the one shown and no dialog is open.
-func (s *loyaltyScreen) active() bool {
-	u := s.u
-	return u.modal == nil && u.shell != nil && u.shell.current == "loyalty" && u.shell.screens["loyalty"] == screen(s)
-}
-
 func loyNavKey(n fyne.KeyName) bool {
 	switch n {
 	case fyne.KeyUp, fyne.KeyDown, fyne.KeyPageUp, fyne.KeyPageDown:
