@@ -9,7 +9,11 @@
 # the defaults the whole run takes about 4 minutes on 2 cores (3 once the
 # database is cached), plus about 1.5 for the loyalty benchmarks (3 the
 # first time, building their database) and 2 for the window measurements;
-# well under 15 on a busy machine.
+# well under 15 on a busy machine. The sync benchmarks (SYNCRUNS, default 2x:
+# each measurement twice) take about 5 minutes on SQLite and 5 more on a
+# throwaway PostgreSQL (scripts/pgtest.sh; skipped when it cannot start
+# one), plus a few the first time, making their cached fixtures: a server
+# store of 1,000,000 events and a counter database with 50,000 queued events.
 #
 # Raw output goes to bench.out (scratch, not committed); BENCHMARKS.md
 # embeds it.
@@ -19,6 +23,7 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 BENCHTIME=${BENCHTIME:-10s}
 IMPORTS=${IMPORTS:-3x}
+SYNCRUNS=${SYNCRUNS:-2x}
 OUT=bench.out
 # Same build settings as `make test`, so the build cache holds.
 export CGO_ENABLED=0
@@ -38,6 +43,13 @@ run() { # run <benchmark regexp> <benchtime> [package]
   # The loyalty programme: 200,000 members, about 2,000,000 movements; the
   # first run builds and caches its own database (~1.5 min on 2 cores).
   run '^Benchmark(CardLookup.*|Segments|Dashboard|LoyaltyBaseline.*)$' "$BENCHTIME" ./app/loyalty/ || true
+  # Sync (the cloud server over loopback, and the client's catch-up): SQLite
+  # always (SP_PG_DSN cleared), then the PostgreSQL sub-benchmarks against a
+  # throwaway server.
+  SP_PG_DSN= "$GO" test "${TAGS[@]}" -p 1 -count=1 -run '^$' -bench '^BenchmarkSync' -benchtime="$SYNCRUNS" -timeout 60m \
+    ./sync/server/ ./sync/client/ 2>&1 || true
+  ./scripts/pgtest.sh "$GO" test "${TAGS[@]}" -p 1 -count=1 -run '^$' -bench '^BenchmarkSync[A-Za-z0-9]*$/^postgres' \
+    -benchtime="$SYNCRUNS" -timeout 60m ./sync/server/ ./sync/client/ 2>&1 || true
   # The window with Fyne's test driver (software renderer); StockScroll
   # builds a cached 100,000-parcel database on its first run (~30 s).
   run '^Benchmark(ScanToRendered|RenderBaseline|StockScroll)$' "${UIBENCHTIME:-3s}" ./ui/ || true

@@ -7,6 +7,7 @@
 //	smartpoint-cloud point add --owner ID NAME
 //	smartpoint-cloud point code ID
 //	smartpoint-cloud epoch rotate
+//	smartpoint-cloud partner add | apikey add | apikey revoke | owner token | webhook add  (integrations.go)
 //	smartpoint-cloud --version
 //
 // The database is a SQLite file by default (see defaultDB) or
@@ -78,7 +79,7 @@ Usage:
   smartpoint-cloud epoch rotate
         Run after restoring the database from a backup, before serving:
         the counters then send again what the backup lacks.
-  smartpoint-cloud --version
+` + integrationsUsage + `  smartpoint-cloud --version
 
 Every command takes --db (default: $SMARTPOINT_CLOUD_DB, else
 $STATE_DIRECTORY/cloud.db under systemd, else the user's data directory)
@@ -159,9 +160,14 @@ func (c *cli) main(args []string) error {
 		return flag.ErrHelp
 	case "serve":
 		return c.serve(args[1:])
+	case "partner", "apikey", "webhook":
+		return c.integrationCommand(args)
 	case "owner":
+		if len(args) >= 2 && args[1] == "token" {
+			return c.ownerToken(args[2:])
+		}
 		if len(args) < 2 || args[1] != "add" {
-			return usagef("owner: the command is 'owner add NAME'")
+			return usagef("owner: the commands are 'owner add NAME' and 'owner token --owner ID'")
 		}
 		return c.ownerAdd(args[2:])
 	case "point":
@@ -317,6 +323,8 @@ func (c *cli) serve(args []string) error {
 	}
 	bi := buildinfo.Get(version, commit, date)
 	c.log.Info("smartpoint-cloud starting", "version", bi.Version, "commit", bi.Commit, "db", name, "epoch", epoch)
+	stopWebhooks := c.startWebhooks(c.ctx, st) // integrations.go
+	defer stopWebhooks()
 	return server.New(st, opt).Run(c.ctx, *addr)
 }
 

@@ -1,7 +1,8 @@
 // Command benchmd turns `go test -bench` output of the counter benchmarks
 // into BENCHMARKS.md: the machine, the DESIGN §8 budgets with computed
 // verdicts, every benchmark next to its SQLite baseline, the loyalty
-// programme's benchmarks and budgets (loyalty.go), and the raw output.
+// programme's benchmarks and budgets (loyalty.go), the sync server's and
+// client's (sync.go), and the raw output.
 // scripts/bench.sh runs it; see there for the knobs.
 package main
 
@@ -161,6 +162,7 @@ type budget struct {
 	limit   float64
 	atLeast bool // rows/s must reach limit; latencies must stay under it
 	note    string
+	unit    string // of an atLeast limit; "" is rows/s
 }
 
 var budgets = []budget{
@@ -190,9 +192,17 @@ func (b budget) met(v float64) bool {
 	return v <= b.limit
 }
 
+// rateUnit is what an atLeast budget counts.
+func (b budget) rateUnit() string {
+	if b.unit == "" {
+		return "rows/s"
+	}
+	return b.unit
+}
+
 func (b budget) limitText() string {
 	if b.atLeast {
-		return "≥ " + thousands(b.limit) + " rows/s"
+		return "≥ " + thousands(b.limit) + " " + b.rateUnit()
 	}
 	return "p99 ≤ " + strconv.FormatFloat(b.limit, 'f', -1, 64) + " ms"
 }
@@ -296,6 +306,7 @@ func (r report) write(w io.Writer) {
 	r.writeBudgets(p)
 	r.writeResults(p)
 	r.writeLoyalty(p)
+	r.writeSync(p)
 	r.writeDriver(p)
 	if r.ui != nil {
 		r.ui.write(p)
@@ -370,7 +381,7 @@ func (r report) verdict(b budget, name string) (measured, verdict string) {
 	}
 	measured = num(v) + " ms"
 	if b.atLeast {
-		measured = thousands(v) + " rows/s"
+		measured = thousands(v) + " " + b.rateUnit()
 	}
 	if b.met(v) {
 		return measured, "within budget"
@@ -384,7 +395,7 @@ func (r report) writeResults(p func(string, ...any)) {
 	p("| benchmark | ops | p50 ms | p99 ms | rows/s | baseline | baseline p50 / p99 ms | baseline rows/s | p50 ÷ baseline | verdict |")
 	p("|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
 	for _, name := range r.names() {
-		if isDriverBench(name) || isLoyaltyBench(name) {
+		if isDriverBench(name) || isLoyaltyBench(name) || isSyncBench(name) {
 			continue
 		}
 		if why, failed := r.failure(name); failed {

@@ -135,9 +135,11 @@ func (c *Client) send(ctx context.Context, base string, rq request, out any) err
 	return nil
 }
 
-// call runs an authenticated request as the registered point. An expired
-// access token (401 token_expired) is refreshed once and the request sent
-// again. Errors come back typed, except the codes the caller handles.
+// call runs an authenticated request as the registered point. An access
+// token the server no longer takes — expired (401 token_expired), or
+// unknown to a server restored from a backup older than it (401
+// unauthorized) — is renewed once with the refresh token and the request
+// sent again. Errors come back typed, except the codes the caller handles.
 func (c *Client) call(ctx context.Context, st *state, res *RoundResult, rq request, out any, handled ...string) error {
 	base := c.serverURL(st)
 	for attempt := 0; ; attempt++ {
@@ -147,7 +149,7 @@ func (c *Client) call(ctx context.Context, st *state, res *RoundResult, rq reque
 			return nil
 		}
 		code := serverCode(err)
-		if code == protocol.ErrTokenExpired && attempt == 0 {
+		if (code == protocol.ErrTokenExpired || code == protocol.ErrUnauthorized) && attempt == 0 && st.refresh != "" {
 			if err := c.refreshTokens(ctx, st); err != nil {
 				return err
 			}

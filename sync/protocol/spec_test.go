@@ -74,15 +74,23 @@ func toString(x any) string {
 	return ""
 }
 
-// consts reads protocol.go's constant declarations: name → Go source of
-// the value (a string constant's value unquoted).
+// consts reads the constant declarations of protocol.go and
+// integrations.go: name → Go source of the value (a string constant's
+// value unquoted).
 func consts(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "protocol.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
+	for _, file := range []string{"protocol.go", "integrations.go"} {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		constsOf(f, out)
+	}
+	return out
+}
+
+func constsOf(f *ast.File, out map[string]string) {
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -99,7 +107,6 @@ func consts(t *testing.T) map[string]string {
 			}
 		}
 	}
-	return out
 }
 
 // valuesWithPrefix are the string constants whose names start so.

@@ -164,6 +164,7 @@ func (s *Server) routes() http.Handler {
 	api(http.MethodPost, protocol.PathHello, s.hello)
 	api(http.MethodPost, protocol.PathPush, s.push)
 	api(http.MethodGet, protocol.PathPull, s.pull)
+	s.integrationRoutes(api) // integrations.go: partners, CRM, owner
 	mux.Handle(protocol.PathSpec, s.only(http.MethodGet, s.handle(s.spec)))
 	mux.Handle(protocol.PathHealth, s.only(http.MethodGet, s.handle(s.health)))
 	mux.Handle(protocol.PathReady, s.only(http.MethodGet, s.handle(s.ready)))

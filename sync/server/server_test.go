@@ -336,7 +336,11 @@ func TestActivationCodeExpiresAfterSevenDays(t *testing.T) {
 	})
 }
 
-func TestRefreshGivesANewPairAndRetiresTheOldRefreshToken(t *testing.T) {
+// A refresh gives a new access token and keeps the refresh token, whose
+// life slides with use: a lost answer, a counter restored from a backup or
+// a copied database can refresh again instead of being locked out. A
+// revoked refresh token stops working.
+func TestRefreshKeepsTheRefreshTokenAndSlidesItsLife(t *testing.T) {
 	eachStore(t, func(t *testing.T, st store.Store) {
 		e := newEnv(t, st, nil)
 		p := e.registeredPoint("", "P", "dev-a")
@@ -345,23 +349,42 @@ func TestRefreshGivesANewPairAndRetiresTheOldRefreshToken(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("refresh: %d %s", r.status, r.body)
 		}
-		if next.AccessToken == p.tokens.AccessToken || next.RefreshToken == p.tokens.RefreshToken || next.PointID != p.ID {
+		if next.AccessToken == p.tokens.AccessToken || next.RefreshToken != p.tokens.RefreshToken || next.PointID != p.ID {
 			t.Fatalf("refresh gave %+v", next)
 		}
 		if r := e.call(http.MethodPost, protocol.PathHello, next.AccessToken, p.hello("i1", 0), nil); r.status != http.StatusOK {
 			t.Fatalf("hello with the refreshed token: %d %s", r.status, r.body)
 		}
-		// The old refresh token is spent.
+		// The answer was lost: the same refresh token works again, and
+		// keeps working past its first life as long as it is used.
+		for range 3 {
+			e.clock.Advance(DefaultRefreshTTL - time.Hour)
+			if r := e.call(http.MethodPost, protocol.PathRefresh, "", protocol.RefreshRequest{RefreshToken: p.tokens.RefreshToken}, nil); r.status != http.StatusOK {
+				t.Fatalf("refresh again: %d %s", r.status, r.body)
+			}
+		}
+		// Unused for longer than its life, it expires.
+		e.clock.Advance(DefaultRefreshTTL + time.Hour)
 		wantError(t, e.call(http.MethodPost, protocol.PathRefresh, "", protocol.RefreshRequest{RefreshToken: p.tokens.RefreshToken}, nil),
 			http.StatusUnauthorized, protocol.ErrUnauthorized)
-		// The new one works, once.
-		if r := e.call(http.MethodPost, protocol.PathRefresh, "", protocol.RefreshRequest{RefreshToken: next.RefreshToken}, nil); r.status != http.StatusOK {
-			t.Fatalf("refresh with the new refresh token: %d %s", r.status, r.body)
-		}
 		// An access token is no refresh token, and the other way round.
 		wantError(t, e.call(http.MethodPost, protocol.PathRefresh, "", protocol.RefreshRequest{RefreshToken: next.AccessToken}, nil),
 			http.StatusUnauthorized, protocol.ErrUnauthorized)
 		wantError(t, e.call(http.MethodPost, protocol.PathHello, next.RefreshToken, p.hello("i1", 0), nil),
+			http.StatusUnauthorized, protocol.ErrUnauthorized)
+	})
+}
+
+// The owner revokes a point's refresh token: it stops working at once.
+func TestRevokedRefreshTokenIsRefused(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		e := newEnv(t, st, nil)
+		p := e.registeredPoint("", "P", "dev-a")
+		id, _, _ := splitToken(p.tokens.RefreshToken)
+		if err := st.RevokeToken(context.Background(), id, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, e.call(http.MethodPost, protocol.PathRefresh, "", protocol.RefreshRequest{RefreshToken: p.tokens.RefreshToken}, nil),
 			http.StatusUnauthorized, protocol.ErrUnauthorized)
 	})
 }

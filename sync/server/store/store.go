@@ -110,6 +110,8 @@ type Store interface {
 	// to the device and stores the new tokens, all at once.
 	Activate(ctx context.Context, verify func(hash string) bool, deviceID string, tokens []Token, now time.Time) (Point, error)
 
+	// PutToken stores a token; a known id gets the new expiry and
+	// revocation (a refresh token's life slides with use).
 	PutToken(ctx context.Context, t Token) error
 	TokenByID(ctx context.Context, id string) (Token, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) error

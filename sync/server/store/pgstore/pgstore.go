@@ -229,7 +229,8 @@ type execer interface {
 }
 
 func putToken(ctx context.Context, db execer, t store.Token) error {
-	_, err := db.Exec(ctx, `INSERT INTO tokens(id, hash, point_id, owner_id, refresh, expires_at, revoked_at) VALUES($1, $2, $3, $4, $5, $6, $7)`,
+	_, err := db.Exec(ctx, `INSERT INTO tokens(id, hash, point_id, owner_id, refresh, expires_at, revoked_at) VALUES($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT(id) DO UPDATE SET expires_at = excluded.expires_at, revoked_at = excluded.revoked_at`,
 		t.ID, t.Hash, t.PointID, t.OwnerID, t.Refresh, t.ExpiresAt, ts(t.RevokedAt))
 	return err
 }

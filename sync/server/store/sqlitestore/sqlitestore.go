@@ -32,6 +32,7 @@ const ApplicationID = 0x53505356
 type Store struct {
 	w, r *sql.DB
 	path string
+	push *pushStmts // prepared on w
 }
 
 var _ store.Store = (*Store)(nil)
@@ -76,18 +77,27 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: epoch: %w", err)
 	}
+	push, err := preparePush(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlitestore: %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
+		push.close()
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	return &Store{w: w, r: r, path: path}, nil
+	return &Store{w: w, r: r, path: path, push: push}, nil
 }
 
 // Close closes both pools.
-func (s *Store) Close() error { return errors.Join(s.r.Close(), s.w.Close()) }
+func (s *Store) Close() error {
+	s.push.close()
+	return errors.Join(s.r.Close(), s.w.Close())
+}
 
 // Ping says whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -286,7 +296,8 @@ func (s *Store) Activate(ctx context.Context, verify func(hash string) bool, dev
 }
 
 func putToken(ctx context.Context, tx *sql.Tx, t store.Token) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO tokens(id, hash, point_id, owner_id, refresh, expires_at, revoked_at) VALUES(?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO tokens(id, hash, point_id, owner_id, refresh, expires_at, revoked_at) VALUES(?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET expires_at = excluded.expires_at, revoked_at = excluded.revoked_at`,
 		t.ID, t.Hash, t.PointID, t.OwnerID, t.Refresh, t.ExpiresAt.UnixMilli(), ms(t.RevokedAt))
 	return err
 }
@@ -344,12 +355,13 @@ func (s *Store) Push(ctx context.Context, pointID string, req protocol.PushReque
 	}
 	var res store.PushResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		ptx := pushTx{writeTx{tx}, s.push}
 		var owner string
-		if err := tx.QueryRowContext(ctx, `SELECT owner_id FROM points WHERE id = ?`, pointID).Scan(&owner); err != nil {
+		if err := tx.StmtContext(ctx, s.push.byText[sqlPointOwner]).QueryRowContext(ctx, pointID).Scan(&owner); err != nil {
 			return notFound(err, "point "+pointID)
 		}
 		var err error
-		res, err = core.Push(ctx, writeTx{tx}, owner, pointID, req, now)
+		res, err = core.Push(ctx, ptx, owner, pointID, req, now)
 		return err
 	})
 	if err != nil {

@@ -72,26 +72,41 @@ type StoredEvent struct {
 }
 
 // WriteTx is an engine's write transaction, already holding the owner's
-// lock (pushes of one owner run one after the other).
+// lock (pushes of one owner run one after the other). A push calls the
+// batch methods (EventResults, TakeServerSeqs, InsertEvents, Parcels,
+// PutParcels, AppendChanges) a few times a batch, never once an event:
+// every lookup and every write takes the whole batch at once.
 type WriteTx interface {
-	// EventResult is the stored result of the owner's event with this
-	// key, if there is one.
-	EventResult(ctx context.Context, ownerID, key string) (res protocol.EventResult, found bool, err error)
+	// EventResults are the stored results of the owner's events with
+	// these keys, by key; keys the owner does not have are left out.
+	EventResults(ctx context.Context, ownerID string, keys []string) (map[string]protocol.EventResult, error)
 	// LastAcked is the device's highest acknowledged client_seq in this
 	// incarnation, 0 when unknown.
 	LastAcked(ctx context.Context, pointID, deviceID, incarnation string) (int64, error)
 	SetLastAcked(ctx context.Context, pointID, deviceID, incarnation string, lastAcked int64, now time.Time) error
 	// NextServerSeq takes the owner's next server_seq (the owner counter row).
 	NextServerSeq(ctx context.Context, ownerID string) (int64, error)
-	InsertEvent(ctx context.Context, e StoredEvent) error
-	Parcel(ctx context.Context, ownerID, entity string) (p Parcel, found bool, err error)
-	PutParcel(ctx context.Context, ownerID string, p Parcel, now time.Time) error
+	// TakeServerSeqs takes the owner's next n server_seqs at once and
+	// returns the last one: they are last-n+1 … last.
+	TakeServerSeqs(ctx context.Context, ownerID string, n int) (last int64, err error)
+	// InsertEvents records events, all of one owner, point, device and
+	// incarnation (a push's).
+	InsertEvents(ctx context.Context, events []StoredEvent) error
+	// Parcels are the owner's projection rows of these entities, by
+	// entity; entities without one are left out.
+	Parcels(ctx context.Context, ownerID string, entities []string) (map[string]Parcel, error)
+	// PutParcels writes projection rows, at most one per entity.
+	PutParcels(ctx context.Context, ownerID string, ps []Parcel, now time.Time) error
 	InsertException(ctx context.Context, x store.Exception) error
 	// AppendChange adds c to a stream with the stream's next seq, taken
 	// from the stream's counter row in this transaction: the row stays
 	// locked until commit, so seqs of one stream commit in order and a
 	// reader can never see seq n+1 before n.
 	AppendChange(ctx context.Context, ownerID, stream string, c store.Change) (seq int64, err error)
+	// AppendChanges is AppendChange of cs, in order, taking their seqs
+	// from the counter row at once; it returns the last one (the first is
+	// last-len(cs)+1).
+	AppendChanges(ctx context.Context, ownerID, stream string, cs []store.Change) (last int64, err error)
 }
 
 // ReadTx is an engine's read transaction: one snapshot for all calls.

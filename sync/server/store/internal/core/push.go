@@ -25,6 +25,15 @@ import (
 //     the answer;
 //   - otherwise protocol.CheckEvent rejects it (recorded, LastAcked
 //     moves on) or it is applied: server_seq, projections, streams.
+//
+// The batch is decided first, in memory, from one lookup of every key
+// it carries (an event id repeated inside the batch is a duplicate of
+// its first occurrence, as if that had been stored already); then the
+// applied events take their server_seqs in one go, the parcel
+// projection is read and written once for all of them, and the events,
+// the stream changes and the device's place are written a statement per
+// table, not per event. The outcome is what applying the events one by
+// one would give.
 func Push(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol.PushRequest, now time.Time) (store.PushResult, error) {
 	now = Millis(now)
 	last, err := tx.LastAcked(ctx, pointID, req.DeviceID, req.Incarnation)
@@ -32,17 +41,30 @@ func Push(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol
 		return store.PushResult{}, err
 	}
 	start := last
-	out := store.PushResult{Results: make([]protocol.EventResult, 0, len(req.Events))}
-	for _, e := range req.Events {
-		key := eventKey(pointID, req, e)
-		prev, found, err := tx.EventResult(ctx, ownerID, key)
-		if err != nil {
-			return store.PushResult{}, err
+	keys := make([]string, len(req.Events))
+	for i, e := range req.Events {
+		keys[i] = eventKey(pointID, req, e)
+	}
+	known, err := tx.EventResults(ctx, ownerID, keys)
+	if err != nil {
+		return store.PushResult{}, err
+	}
+
+	// Decide every event, in order, without writing anything.
+	steps := make([]step, 0, len(req.Events))
+	inBatch := map[string]int{} // key → the step that records it
+	applied := 0
+	for i, e := range req.Events {
+		key := keys[i]
+		if prev, found := known[key]; found {
+			steps = append(steps, step{kind: stepDuplicate, event: e, prev: prev, of: -1})
+			if e.ClientSeq == last+1 {
+				last = e.ClientSeq
+			}
+			continue
 		}
-		if found {
-			prev.ID = e.ID
-			prev.Status = protocol.StatusDuplicate
-			out.Results = append(out.Results, prev)
+		if j, found := inBatch[key]; found {
+			steps = append(steps, step{kind: stepDuplicate, event: e, of: j})
 			if e.ClientSeq == last+1 {
 				last = e.ClientSeq
 			}
@@ -55,12 +77,89 @@ func Push(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol
 		if e.ClientSeq > last+1 {
 			break
 		}
-		res, err := apply(ctx, tx, ownerID, pointID, req, key, e, now)
+		st := step{kind: stepApplied, event: e, of: -1, stored: StoredEvent{
+			OwnerID: ownerID, Key: key, PointID: pointID, DeviceID: req.DeviceID, Incarnation: req.Incarnation,
+			Event: e, ReceivedAt: now, Status: protocol.StatusApplied,
+		}}
+		if code, msg := protocol.CheckEvent(e); code != "" {
+			st.kind = stepRejected
+			st.stored.Status, st.stored.Code, st.stored.Message = protocol.StatusRejected, code, msg
+			// What failed the check is kept only as far as it is storable text.
+			st.stored.Event.Kind = Clean(e.Kind, protocol.MaxKindLength)
+			st.stored.Event.Entity = Clean(e.Entity, protocol.MaxEntityLength)
+			if len(e.Payload) > protocol.MaxEventPayload {
+				st.stored.Event.Payload = nil
+			}
+		} else {
+			applied++
+		}
+		inBatch[key] = len(steps)
+		steps = append(steps, st)
+		last = e.ClientSeq
+	}
+
+	if applied > 0 {
+		top, err := tx.TakeServerSeqs(ctx, ownerID, applied)
 		if err != nil {
 			return store.PushResult{}, err
 		}
-		out.Results = append(out.Results, res)
-		last = e.ClientSeq
+		seq := top - int64(applied)
+		for i := range steps {
+			if steps[i].kind == stepApplied {
+				seq++
+				steps[i].stored.ServerSeq = seq
+			}
+		}
+		if err := projectAll(ctx, tx, ownerID, pointID, steps, now); err != nil {
+			return store.PushResult{}, err
+		}
+	}
+
+	out := store.PushResult{Results: make([]protocol.EventResult, len(steps))}
+	var records []StoredEvent
+	var loyalty []store.Change
+	for i, st := range steps {
+		switch st.kind {
+		case stepDuplicate:
+			prev := st.prev
+			if st.of >= 0 {
+				prev = steps[st.of].result()
+			}
+			prev.ID = st.event.ID
+			prev.Status = protocol.StatusDuplicate
+			out.Results[i] = prev
+			continue
+		case stepApplied:
+			if strings.HasPrefix(st.event.Kind, LoyaltyPrefix) {
+				e := st.event
+				data, err := json.Marshal(EventData{EventID: e.ID, ServerSeq: st.stored.ServerSeq, OccurredAt: e.OccurredAt, ClerkID: e.Clerk, Payload: e.Payload})
+				if err != nil {
+					return store.PushResult{}, err
+				}
+				loyalty = append(loyalty, store.Change{Kind: e.Kind, Entity: e.Entity, Origin: pointID, At: Millis(e.OccurredAt), Data: data})
+			}
+		}
+		res := st.result()
+		res.ID = st.event.ID
+		out.Results[i] = res
+		records = append(records, st.stored)
+	}
+	if len(records) > 0 {
+		if err := tx.InsertEvents(ctx, records); err != nil {
+			return store.PushResult{}, err
+		}
+	}
+	if len(loyalty) > 0 {
+		if _, err := tx.AppendChanges(ctx, ownerID, OwnerStream(ownerID), loyalty); err != nil {
+			return store.PushResult{}, err
+		}
+	}
+	for _, st := range steps {
+		for _, x := range st.raised {
+			if err := raise(ctx, tx, pointID, x); err != nil {
+				return store.PushResult{}, err
+			}
+		}
 	}
 	if last != start {
 		if err := tx.SetLastAcked(ctx, pointID, req.DeviceID, req.Incarnation, last, now); err != nil {
@@ -69,6 +168,123 @@ func Push(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol
 	}
 	out.LastAcked = last
 	return out, nil
+}
+
+const (
+	stepDuplicate = iota // the owner has the key (stored, or earlier in this batch)
+	stepRejected         // new, refused by CheckEvent: recorded
+	stepApplied          // new, applied: recorded with a server_seq
+)
+
+// step is what Push decided for one event of the batch.
+type step struct {
+	kind   int
+	event  protocol.Event
+	prev   protocol.EventResult // a duplicate of a stored event: its stored result
+	of     int                  // a duplicate of an event of this batch: its step, else -1
+	stored StoredEvent          // rejected, applied: the record
+	raised []store.Exception    // applied: the exceptions it raises
+}
+
+// result is the step's result as stored (what a duplicate gets back),
+// without the event id.
+func (st step) result() protocol.EventResult {
+	r := protocol.EventResult{Status: st.stored.Status, ServerSeq: st.stored.ServerSeq, Code: st.stored.Code, Message: st.stored.Message}
+	if len(st.stored.Warnings) > 0 {
+		r.Warnings = st.stored.Warnings
+	}
+	return r
+}
+
+// parcelStatus is the status a parcel event leaves its parcel in, "" for
+// other kinds.
+func parcelStatus(kind string) string {
+	switch kind {
+	case KindParcelAccepted:
+		return ParcelAccepted
+	case KindParcelIssued:
+		return ParcelIssued
+	case KindParcelReturned:
+		return ParcelReturned
+	}
+	return ""
+}
+
+// projectAll updates the parcel projection with the applied events, in
+// order, and notes on each the exceptions it raises (research/sync.md
+// §2.6 a): the event is a physical fact, so it is applied either way;
+// the conflict is surfaced, not decided. The rows are read once and
+// written once, each in its final state.
+func projectAll(ctx context.Context, tx WriteTx, ownerID, pointID string, steps []step, now time.Time) error {
+	var entities []string
+	seen := map[string]bool{}
+	for _, st := range steps {
+		if st.kind == stepApplied && parcelStatus(st.event.Kind) != "" && !seen[st.event.Entity] {
+			seen[st.event.Entity] = true
+			entities = append(entities, st.event.Entity)
+		}
+	}
+	if len(entities) == 0 {
+		return nil
+	}
+	parcels, err := tx.Parcels(ctx, ownerID, entities)
+	if err != nil {
+		return err
+	}
+	if parcels == nil {
+		parcels = map[string]Parcel{}
+	}
+	for i := range steps {
+		st := &steps[i]
+		status := parcelStatus(st.event.Kind)
+		if st.kind != stepApplied || status == "" {
+			continue
+		}
+		e := st.event
+		prev, found := parcels[e.Entity]
+		if found && prev.PointID != pointID {
+			x, err := conflict(ownerID, pointID, e, status, prev, now)
+			if err != nil {
+				return err
+			}
+			if x != nil {
+				st.raised = append(st.raised, *x)
+				st.stored.Warnings = append(st.stored.Warnings, x.Kind)
+			}
+		}
+		parcels[e.Entity] = Parcel{Entity: e.Entity, PointID: pointID, Status: status, LastEvent: e.ID}
+	}
+	out := make([]Parcel, len(entities))
+	for i, ent := range entities {
+		out[i] = parcels[ent]
+	}
+	return tx.PutParcels(ctx, ownerID, out, now)
+}
+
+// conflict is the exception an event raises about a parcel last seen at
+// another point, nil when none.
+func conflict(ownerID, pointID string, e protocol.Event, status string, prev Parcel, now time.Time) (*store.Exception, error) {
+	var kind string
+	switch {
+	case status == ParcelAccepted && prev.Status == ParcelAccepted:
+		kind = protocol.WarnLocationConflict // in custody at another point
+	case status == ParcelIssued && prev.Status == ParcelIssued:
+		kind = protocol.WarnDoubleIssue // already handed over at another point
+	default:
+		return nil, nil
+	}
+	detail, err := json.Marshal(map[string]string{
+		"status_before": prev.Status, "point_before": prev.PointID, "event_before": prev.LastEvent,
+		"point": pointID, "event": e.ID, "kind": e.Kind,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &store.Exception{
+		ID: NewID(), OwnerID: ownerID, Kind: kind, Entity: e.Entity,
+		Points: []string{prev.PointID, pointID}, Events: []string{prev.LastEvent, e.ID},
+		RaisedAt: now, Detail: detail,
+	}, nil
 }
 
 // eventKey is the id the event is stored under. A malformed id (empty,
@@ -94,106 +310,6 @@ func validID(s string) bool {
 	return true
 }
 
-func apply(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol.PushRequest, key string, e protocol.Event, now time.Time) (protocol.EventResult, error) {
-	stored := StoredEvent{
-		OwnerID: ownerID, Key: key, PointID: pointID, DeviceID: req.DeviceID, Incarnation: req.Incarnation,
-		Event: e, ReceivedAt: now,
-	}
-	if code, msg := protocol.CheckEvent(e); code != "" {
-		stored.Status, stored.Code, stored.Message = protocol.StatusRejected, code, msg
-		// What failed the check is kept only as far as it is storable text.
-		stored.Event.Kind = Clean(e.Kind, protocol.MaxKindLength)
-		stored.Event.Entity = Clean(e.Entity, protocol.MaxEntityLength)
-		if len(e.Payload) > protocol.MaxEventPayload {
-			stored.Event.Payload = nil
-		}
-		if err := tx.InsertEvent(ctx, stored); err != nil {
-			return protocol.EventResult{}, err
-		}
-		return protocol.EventResult{ID: e.ID, Status: protocol.StatusRejected, Code: code, Message: msg}, nil
-	}
-	seq, err := tx.NextServerSeq(ctx, ownerID)
-	if err != nil {
-		return protocol.EventResult{}, err
-	}
-	stored.Status, stored.ServerSeq = protocol.StatusApplied, seq
-	exceptions, err := project(ctx, tx, ownerID, pointID, e, now)
-	if err != nil {
-		return protocol.EventResult{}, err
-	}
-	for _, x := range exceptions {
-		stored.Warnings = append(stored.Warnings, x.Kind)
-	}
-	if err := tx.InsertEvent(ctx, stored); err != nil {
-		return protocol.EventResult{}, err
-	}
-	if strings.HasPrefix(e.Kind, LoyaltyPrefix) {
-		data, err := json.Marshal(EventData{EventID: e.ID, ServerSeq: seq, OccurredAt: e.OccurredAt, ClerkID: e.Clerk, Payload: e.Payload})
-		if err != nil {
-			return protocol.EventResult{}, err
-		}
-		c := store.Change{Kind: e.Kind, Entity: e.Entity, Origin: pointID, At: Millis(e.OccurredAt), Data: data}
-		if _, err := tx.AppendChange(ctx, ownerID, OwnerStream(ownerID), c); err != nil {
-			return protocol.EventResult{}, err
-		}
-	}
-	for _, x := range exceptions {
-		if err := raise(ctx, tx, pointID, x); err != nil {
-			return protocol.EventResult{}, err
-		}
-	}
-	return protocol.EventResult{ID: e.ID, Status: protocol.StatusApplied, ServerSeq: seq, Warnings: stored.Warnings}, nil
-}
-
-// project updates the parcel projection and returns the exceptions the
-// event raises (research/sync.md §2.6 a): the event is a physical fact,
-// so it is applied either way; the conflict is surfaced, not decided.
-func project(ctx context.Context, tx WriteTx, ownerID, pointID string, e protocol.Event, now time.Time) ([]store.Exception, error) {
-	var status string
-	switch e.Kind {
-	case KindParcelAccepted:
-		status = ParcelAccepted
-	case KindParcelIssued:
-		status = ParcelIssued
-	case KindParcelReturned:
-		status = ParcelReturned
-	default:
-		return nil, nil
-	}
-	prev, found, err := tx.Parcel(ctx, ownerID, e.Entity)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.Exception
-	if found && prev.PointID != pointID {
-		var kind string
-		switch {
-		case status == ParcelAccepted && prev.Status == ParcelAccepted:
-			kind = protocol.WarnLocationConflict // in custody at another point
-		case status == ParcelIssued && prev.Status == ParcelIssued:
-			kind = protocol.WarnDoubleIssue // already handed over at another point
-		}
-		if kind != "" {
-			detail, err := json.Marshal(map[string]string{
-				"status_before": prev.Status, "point_before": prev.PointID, "event_before": prev.LastEvent,
-				"point": pointID, "event": e.ID, "kind": e.Kind,
-			})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, store.Exception{
-				ID: NewID(), OwnerID: ownerID, Kind: kind, Entity: e.Entity,
-				Points: []string{prev.PointID, pointID}, Events: []string{prev.LastEvent, e.ID},
-				RaisedAt: now, Detail: detail,
-			})
-		}
-	}
-	if err := tx.PutParcel(ctx, ownerID, Parcel{Entity: e.Entity, PointID: pointID, Status: status, LastEvent: e.ID}, now); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // raise records an exception and puts it on the stream of every point
 // involved.
 func raise(ctx context.Context, tx WriteTx, originPoint string, x store.Exception) error {
@@ -211,7 +327,7 @@ func raise(ctx context.Context, tx WriteTx, originPoint string, x store.Exceptio
 		}
 		seen[p] = true
 		c := store.Change{Kind: KindExceptionRaised, Entity: x.Entity, Origin: originPoint, At: x.RaisedAt, Data: data}
-		if _, err := tx.AppendChange(ctx, x.OwnerID, PointStream(p), c); err != nil {
+		if _, err := tx.AppendChanges(ctx, x.OwnerID, PointStream(p), []store.Change{c}); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,9 @@
+package sqlitestore
+
+import (
+	"testing"
+
+	"smartpoint/sync/server/store/storetest"
+)
+
+func TestIntegrations(t *testing.T) { storetest.RunIntegrations(t, open) }
