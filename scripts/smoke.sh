@@ -60,7 +60,7 @@ key Return                                   # open the shift
 key F2; scan "$TRACK"; shot accept
 key F8; for i in 1 2 3 4 5 6; do key F10; done   # Settings → Loyalty
 key F9; sleep 0.5; shot settings-loyalty     # the programme starts (defaults, or the demo's)
-key F10; key F10                             # back to the first section
+key F10; key F10; key F10                    # past Cloud and Backup, back to the first section
 key F1; scan "12345678*4321"; shot issue-list
 key ctrl+e; sleep 0.5                        # enrol: the phone comes from the parcel
 key Return; key Return                       # name → enrol: refused, no consent yet

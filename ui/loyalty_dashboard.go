@@ -54,7 +54,7 @@ func newLoyDashboard(s *loyaltyScreen) loyTab {
 	open := widget.NewButton("Enter "+u.T("loyc.sus.open"), func() { p.enter() })
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(open, menu), p.head), p.kpis)
 	tables := container.NewGridWithColumns(2,
-		container.NewVScroll(container.NewVBox(loyCaption(u.T("loyc.dash.months")), p.months,
+		container.NewScroll(container.NewVBox(loyCaption(u.T("loyc.dash.months")), p.months,
 			loyCaption(u.T("loyc.dash.cohorts")), p.cohort)),
 		container.NewBorder(loyCaption(u.T("loyc.dash.at_risk")), nil, nil, nil, p.list))
 	p.obj = container.NewBorder(top, nil, nil, nil, tables)

@@ -329,7 +329,9 @@ func (s *settingsScreen) partnersView() fyne.CanvasObject {
 	save := s.saveButton(u.T("settings.save"), s.savePartners)
 	title := bold(u.T("settings.storage_title"))
 	return container.NewBorder(container.NewVBox(title, wrapped(u.T("settings.storage_hint"))),
-		container.NewHBox(save), nil, nil, container.NewVScroll(s.partnerBox))
+		// Both directions: four columns as wide as the longest partner name
+		// must not widen the window past the screen.
+		container.NewHBox(save), nil, nil, container.NewScroll(s.partnerBox))
 }
 
 func (s *settingsScreen) loadPartners() {
