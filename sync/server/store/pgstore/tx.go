@@ -15,9 +15,9 @@ import (
 
 // writeTx is core.WriteTx on a transaction that holds the owner's row
 // lock. A push's lookups and writes take the whole batch in one
-// statement each (arrays: = ANY, unnest), so a batch of 500 events costs
-// about ten round trips, not thousands; pgx prepares each statement once
-// per connection and reuses it.
+// statement each (its keys or rows as arrays, unnest), so a batch of 500
+// events costs about ten round trips, not thousands; pgx prepares each
+// statement once per connection and reuses it.
 type writeTx struct{ tx pgx.Tx }
 
 // nullable is v as an array element: nil (NULL) for 0.
