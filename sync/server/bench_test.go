@@ -1055,7 +1055,8 @@ func BenchmarkSyncPoints200(b *testing.B) {
 	for _, eng := range benchEngines(b) {
 		b.Run(eng.name, func(b *testing.B) {
 			var push, pull benchLatency
-			var errs, failed, events atomic.Int64
+			var failed, events atomic.Int64
+			errs := &benchErrors{by: map[string]int{}}
 			var took time.Duration
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
@@ -1076,7 +1077,7 @@ func BenchmarkSyncPoints200(b *testing.B) {
 						b.Fatal(err)
 					}
 					sims[k] = &benchSim{h: h, point: k, device: fmt.Sprintf("device-%d", k), token: benchToken(b, s, st, p),
-						push: &push, pull: &pull, errs: &errs}
+						push: &push, pull: &pull, errs: errs}
 				}
 				// Each token's one argon2 check happens at its first request,
 				// once per process: a hello of every point before the clock.
@@ -1109,11 +1110,44 @@ func BenchmarkSyncPoints200(b *testing.B) {
 			}
 			push.report(b, "push-")
 			pull.report(b, "pull-")
-			b.ReportMetric(float64(errs.Load())/float64(b.N), "errors/run")
+			if n := errs.total(); n > 0 {
+				b.Logf("errors: %v", errs.by)
+			}
+			b.ReportMetric(float64(errs.total())/float64(b.N), "errors/run")
 			b.ReportMetric(float64(failed.Load())/float64(b.N), "failed-rounds/run")
 			b.ReportMetric(float64(events.Load())/took.Seconds(), "events/s")
 		})
 	}
+}
+
+// benchErrors counts failed requests by what failed: an HTTP status and
+// the error code, or the transport's error.
+type benchErrors struct {
+	mu sync.Mutex
+	by map[string]int
+}
+
+func (e *benchErrors) add(err error) {
+	what := err.Error()
+	var st *benchStatus
+	if errors.As(err, &st) {
+		var pe protocol.Error
+		_ = json.Unmarshal([]byte(st.body), &pe)
+		what = fmt.Sprintf("%d %s", st.status, pe.Code)
+	}
+	e.mu.Lock()
+	e.by[what]++
+	e.mu.Unlock()
+}
+
+func (e *benchErrors) total() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, k := range e.by {
+		n += k
+	}
+	return n
 }
 
 // benchSim is one simulated point: the client's round over raw HTTP.
@@ -1124,7 +1158,7 @@ type benchSim struct {
 	acked              int64 // its last acknowledged client_seq
 	cursors            [2]string
 	push, pull         *benchLatency
-	errs               *atomic.Int64
+	errs               *benchErrors
 	pending            []byte // the unacknowledged batch's body
 	pendingN, pendingL int64
 }
@@ -1142,8 +1176,8 @@ func (p *benchSim) call(ctx context.Context, method, path string, body []byte, o
 			}
 			return nil
 		}
-		p.errs.Add(1)
 		var st *benchStatus
+		p.errs.add(err)
 		if attempt >= benchSimRetries || !errors.As(err, &st) || (st.status != http.StatusTooManyRequests && st.status != http.StatusServiceUnavailable) {
 			return err
 		}
