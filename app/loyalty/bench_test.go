@@ -34,7 +34,7 @@ import (
 const (
 	benchCustomers = 200_000
 	benchMonths    = 18 // history before benchNow
-	benchGenerator = 3  // bump when the fixture's content changes
+	benchGenerator = 5  // bump when the fixture's content changes
 	benchPerReward = 10
 	benchLifeDays  = 180
 )
@@ -296,6 +296,13 @@ func makeLoyaltyBenchDB(path string) error {
 		}
 	}
 	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// The loyalty sweep last ran a day before the fixture's end (it runs
+	// every 6 hours): Segments at benchNow takes a day of visits off the
+	// per-card figures, more than it ever has to at a counter.
+	fake.Set(benchNow.AddDate(0, 0, -1))
+	if err := New(svc, Options{}).AgeStats(ctx); err != nil {
 		return err
 	}
 	_, err = db.W.ExecContext(ctx, `ANALYZE`)

@@ -379,6 +379,9 @@ func (r *propRun) opAdjust() (string, error) {
 }
 
 func (r *propRun) opExpire() (string, error) {
+	if err := r.e.l.AgeStats(r.e.ctx); err != nil { // the sweep runs both
+		return "age stats", err
+	}
 	res, err := r.e.l.Expire(r.e.ctx)
 	if err == nil {
 		if n := r.e.count(`SELECT count(*) FROM loyalty_movements WHERE remaining > 0 AND expires_at <= ?`,
@@ -565,7 +568,25 @@ func (r *propRun) checkLedger(n int, what string) {
 	if k := r.e.count(`SELECT count(*) - count(DISTINCT idem_key) FROM loyalty_movements WHERE idem_key IS NOT NULL`); k != 0 {
 		r.fail(n, what, "%d keys used twice", k)
 	}
+	if k := r.e.count(cardStatsDrift); k != 0 {
+		r.fail(n, what, "%d cards' earning figures differ from their ledger", k)
+	}
 }
+
+// cardStatsDrift counts the cards whose per-card earning figures
+// (loyalty_card_stats) differ from the same aggregates of the ledger.
+const cardStatsDrift = `SELECT count(*) FROM (
+	SELECT coalesce(s.visits, 0) AS visits, coalesce(s.earned, 0) AS earned, coalesce(s.lifetime, 0) AS lifetime,
+	       count(m.id) FILTER (WHERE m.amount > 0 AND m.visit_at >= w.since) AS want_visits,
+	       coalesce(sum(m.amount) FILTER (WHERE m.visit_at >= w.since), 0) AS want_earned,
+	       coalesce(sum(m.amount), 0) AS want_lifetime, coalesce(s.balance, 0) AS balance,
+	       (SELECT coalesce(sum(remaining), 0) FROM loyalty_movements l WHERE l.card_id = c.id) AS want_balance
+	FROM loyalty_cards c
+	CROSS JOIN (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM loyalty_state WHERE key = 'stats_since'), 0) AS since) w
+	LEFT JOIN loyalty_card_stats s ON s.card_id = c.id
+	LEFT JOIN loyalty_movements m ON m.card_id = c.id AND m.kind = 'earn'
+	GROUP BY c.id)
+WHERE visits <> want_visits OR earned <> want_earned OR lifetime <> want_lifetime OR balance <> want_balance`
 
 // lotRow is a lot before a step, in spending order.
 type lotRow struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -146,12 +147,12 @@ type SegmentMember struct {
 //
 // The thresholds are relative to the point's own members, so the same
 // ledger always gives the same segments at the same time. It reads the
-// window's earnings grouped by card (one pass over the earnings index) on
-// one connection while another reads the members, their cards and the
-// live lots' balances: about half a second for 200,000 members and
-// 2,000,000 movements on two cores, 0.8 s with one of them busy
-// (BenchmarkSegments). The parts may thus come from snapshots a write
-// apart.
+// window's earnings by card from the per-card figures (stats.go: one row
+// per card, less what the sweep has not aged out yet) — or, for a window
+// those figures cannot answer, grouped from the earnings index — on one
+// connection while another reads the members, their cards and the live
+// lots' balances (BenchmarkSegments: 200,000 members, 2,000,000
+// movements). The parts may thus come from snapshots a write apart.
 func (s *Service) Segments(ctx context.Context, opt SegmentOptions) (SegmentReport, error) {
 	if err := opt.normalise(); err != nil {
 		return SegmentReport{}, err
@@ -271,7 +272,14 @@ func (s *Service) segmentSet(ctx context.Context, now time.Time, opt SegmentOpti
 	var wg sync.WaitGroup
 	var earnErr, restErr error
 	wg.Go(func() {
-		if earnErr = earnedByCard(ctx, s.r(), since, earned); earnErr == nil && lifetime {
+		var fromStats bool
+		if fromStats, earnErr = statsByCard(ctx, s.r(), since, nowMs, earned, balances, lifetimes); earnErr != nil || fromStats {
+			return
+		}
+		if earnErr = earnedBetween(ctx, s.r(), since, math.MaxInt64, earned); earnErr != nil {
+			return
+		}
+		if earnErr = balancesByCard(ctx, s.r(), nowMs, balances); earnErr == nil && lifetime {
 			earnErr = lifetimeByCard(ctx, s.r(), lifetimes)
 		}
 	})
@@ -280,10 +288,7 @@ func (s *Service) segmentSet(ctx context.Context, now time.Time, opt SegmentOpti
 		if set.members, slots, restErr = activeMembers(ctx, s.r(), maxCustomer); restErr != nil {
 			return
 		}
-		if restErr = cardOwners(ctx, s.r(), slots, owners); restErr != nil {
-			return
-		}
-		restErr = balancesByCard(ctx, s.r(), nowMs, balances)
+		restErr = cardOwners(ctx, s.r(), slots, owners)
 	})
 	wg.Wait()
 	if err := cmp.Or(earnErr, restErr); err != nil {
@@ -318,28 +323,6 @@ type earnAgg struct {
 func asInt(v any) int64 {
 	n, _ := v.(int64)
 	return n
-}
-
-// earnedByCard sums the earning visits since a time by card (none is
-// later than now: an accrual's visit never is).
-func earnedByCard(ctx context.Context, q queryer, since int64, into *byID[earnAgg]) error {
-	rows, err := q.QueryContext(ctx, `SELECT card_id, count(*), sum(amount) FROM loyalty_movements
-		WHERE kind = 'earn' AND amount > 0 AND visit_at >= ? GROUP BY card_id`, since)
-	if err != nil {
-		return fmt.Errorf("earnings: %w", err)
-	}
-	defer rows.Close()
-	var card, visits, amount any
-	for rows.Next() {
-		if err := rows.Scan(&card, &visits, &amount); err != nil {
-			return fmt.Errorf("earnings: %w", err)
-		}
-		into.set(asInt(card), earnAgg{visits: int(asInt(visits)), amount: int(asInt(amount))})
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("earnings: %w", err)
-	}
-	return nil
 }
 
 // lifetimeByCard sums every card's earnings ever (as Card.Lifetime does
@@ -563,8 +546,8 @@ func (s *Service) segmentMembers(ctx context.Context, now time.Time, set *segmen
 	}
 	lifetime := map[int64]int{}
 	if set.programme != nil {
-		rows, err := tx.QueryContext(ctx, `SELECT k.customer_id, coalesce(sum(m.amount), 0) FROM loyalty_cards k
-			JOIN loyalty_movements m ON m.card_id = k.id AND m.kind = 'earn'
+		rows, err := tx.QueryContext(ctx, `SELECT k.customer_id, coalesce(sum(t.lifetime), 0) FROM loyalty_cards k
+			JOIN loyalty_card_stats t ON t.card_id = k.id
 			WHERE k.programme_id = ? AND k.customer_id IN `+in+` GROUP BY k.customer_id`,
 			append([]any{set.programme.rowID}, args...)...)
 		if err != nil {

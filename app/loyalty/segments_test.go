@@ -256,3 +256,132 @@ func TestSegmentsWithoutProgramme(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+// TestSegmentsFromCardStats: once the sweep has aged the per-card figures,
+// Segments reads them (plus the visits not yet aged out) and must give
+// what the full pass over the ledger gives, as time goes on, visits
+// arrive (one caught up from long ago) and the sweep runs now and then.
+func TestSegmentsFromCardStats(t *testing.T) {
+	e, cards := segmentFixture(t)
+	full := func() (*byID[earnAgg], *byID[int]) {
+		t.Helper()
+		since := e.clock.Now().AddDate(0, 0, -DefaultSegmentWindowDays).UnixMilli()
+		earned, lifetime := newByID[earnAgg](0), newByID[int](0)
+		if err := earnedBetween(e.ctx, e.db.R, since, math.MaxInt64, earned); err != nil {
+			t.Fatal(err)
+		}
+		if err := lifetimeByCard(e.ctx, e.db.R, lifetime); err != nil {
+			t.Fatal(err)
+		}
+		return earned, lifetime
+	}
+	fromStats := func() (*byID[earnAgg], *byID[int], bool) {
+		t.Helper()
+		since := e.clock.Now().AddDate(0, 0, -DefaultSegmentWindowDays).UnixMilli()
+		earned, lifetime := newByID[earnAgg](0), newByID[int](0)
+		ok, err := statsByCard(e.ctx, e.db.R, since, e.clock.Now().UnixMilli(), earned, newByID[int](0), lifetime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return earned, lifetime, ok
+	}
+	collect := func(b *byID[earnAgg]) map[int64]earnAgg {
+		out := map[int64]earnAgg{}
+		b.each(func(id int64, v earnAgg) {
+			if v.visits > 0 {
+				out[id] = v
+			}
+		})
+		return out
+	}
+	if _, _, ok := fromStats(); ok {
+		t.Fatal("figures that start 400 days back answered a 365-day window (the full pass must)")
+	}
+	before := mustV[SegmentReport](t)(e.l.Segments(e.ctx, SegmentOptions{}))
+	if err := e.l.AgeStats(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for step := range 12 {
+		wantEarned, wantLifetime := full()
+		gotEarned, gotLifetime, ok := fromStats()
+		if !ok {
+			t.Fatalf("step %d: the aged figures did not answer", step)
+		}
+		if g, w := collect(gotEarned), collect(wantEarned); !maps.Equal(g, w) {
+			t.Fatalf("step %d: window earnings from the figures %v, from the ledger %v", step, g, w)
+		}
+		gl, wl := map[int64]int{}, map[int64]int{}
+		gotLifetime.each(func(id int64, v int) { gl[id] = v })
+		wantLifetime.each(func(id int64, v int) {
+			if v != 0 {
+				wl[id] = v
+			}
+		})
+		for id, v := range gl {
+			if v == 0 {
+				delete(gl, id)
+			}
+		}
+		if !maps.Equal(gl, wl) {
+			t.Fatalf("step %d: lifetime from the figures %v, from the ledger %v", step, gl, wl)
+		}
+		if step == 0 {
+			// The same ledger, the same moment: the same segments either way.
+			if after := mustV[SegmentReport](t)(e.l.Segments(e.ctx, SegmentOptions{})); !maps.Equal(after.Counts, before.Counts) {
+				t.Fatalf("segments from the figures %v, from the ledger %v", after.Counts, before.Counts)
+			}
+		}
+		e.clock.Advance(time.Duration(1+step%4) * day)
+		e.visitsAgo(cards["champ"], 0)
+		if step == 5 {
+			e.visitsAgo(cards["regular"], 370) // caught up from before the window: never in it
+		}
+		if step%3 == 2 {
+			if err := e.l.AgeStats(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestCardStatsBalances: the live balances Segments reads from the
+// per-card figures equal the live lots', also while stamps past their
+// life wait for the sweep, and after it wrote them off or they were spent.
+func TestCardStatsBalances(t *testing.T) {
+	e := newEnv(t)
+	p := stampCard()
+	p.Life = Life{Mode: LifeFixed, Days: 30}
+	e.programme(p)
+	a, b := e.enrol("0555 300 001"), e.enrol("0555 300 002")
+	e.clock.Advance(50 * day)
+	e.visitsAgo(a, 40, 35, 20, 10, 1) // the first two are past their life, not yet swept
+	e.visitsAgo(b, 2, 1)
+	if err := e.l.AgeStats(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		now := e.clock.Now()
+		since := now.AddDate(0, 0, -DefaultSegmentWindowDays).UnixMilli()
+		got, want := newByID[int](0), newByID[int](0)
+		ok, err := statsByCard(e.ctx, e.db.R, since, now.UnixMilli(), newByID[earnAgg](0), got, nil)
+		if err != nil || !ok {
+			t.Fatalf("%s: figures answered %v, %v", when, ok, err)
+		}
+		if err := balancesByCard(e.ctx, e.db.R, now.UnixMilli(), want); err != nil {
+			t.Fatal(err)
+		}
+		g, w := map[int64]int{}, map[int64]int{}
+		got.each(func(id int64, v int) { g[id] = v })
+		want.each(func(id int64, v int) { w[id] = v })
+		if !maps.Equal(g, w) || len(w) != 2 {
+			t.Fatalf("%s: balances from the figures %v, from the lots %v", when, g, w)
+		}
+	}
+	check("expired stamps not swept yet")
+	mustV[ExpireResult](t)(e.l.Expire(e.ctx))
+	check("after the sweep")
+	mustV[Card](t)(e.l.Adjust(e.ctx, e.owner, a.Code, -1, "ошибка"))
+	e.clock.Advance(25 * day)
+	check("after a spend, with more stamps due")
+}

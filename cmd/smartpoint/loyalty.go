@@ -15,8 +15,8 @@ const loyaltySweepEvery = 6 * time.Hour
 
 // startLoyalty builds the loyalty service and runs its housekeeping in the
 // background: accruals a crash left out (CatchUp), stamps past their life
-// (Expire) and customers inactive past the programme's limit
-// (AnonymiseInactive). It never holds up the window; failures are logged
+// (Expire), the segments' per-card figures (AgeStats) and customers
+// inactive past the programme's limit (AnonymiseInactive). It never holds up the window; failures are logged
 // and retried at the next sweep. stop waits for a sweep in progress.
 func startLoyalty(ctx context.Context, svc *counter.Service, log *slog.Logger) (l *loyalty.Service, stop func()) {
 	l = loyalty.New(svc, loyalty.Options{})
@@ -52,6 +52,9 @@ func loyaltySweep(ctx context.Context, l *loyalty.Service, log *slog.Logger) {
 		log.Warn("loyalty expiry failed", "err", err)
 	} else if r.Cards > 0 {
 		log.Info("loyalty stamps expired", "cards", r.Cards, "amount", r.Amount)
+	}
+	if err := l.AgeStats(ctx); err != nil {
+		log.Warn("loyalty statistics upkeep failed", "err", err)
 	}
 	if n, err := l.AnonymiseInactive(ctx, 0); err != nil {
 		log.Warn("loyalty anonymisation failed", "err", err)
