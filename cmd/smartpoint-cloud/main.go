@@ -8,6 +8,7 @@
 //	smartpoint-cloud point code ID
 //	smartpoint-cloud epoch rotate
 //	smartpoint-cloud partner add | apikey add | apikey revoke | owner token | webhook add  (integrations.go)
+//	smartpoint-cloud point settings | plan set | plan show  (owner_settings.go)
 //	smartpoint-cloud --version
 //
 // The database is a SQLite file by default (see defaultDB) or
@@ -79,7 +80,7 @@ Usage:
   smartpoint-cloud epoch rotate
         Run after restoring the database from a backup, before serving:
         the counters then send again what the backup lacks.
-` + integrationsUsage + `  smartpoint-cloud --version
+` + integrationsUsage + ownerSettingsUsage + `  smartpoint-cloud --version
 
 Every command takes --db (default: $SMARTPOINT_CLOUD_DB, else
 $STATE_DIRECTORY/cloud.db under systemd, else the user's data directory)
@@ -176,8 +177,12 @@ func (c *cli) main(args []string) error {
 			return c.pointAdd(args[2:])
 		case len(args) >= 2 && args[1] == "code":
 			return c.pointCode(args[2:])
+		case len(args) >= 2 && args[1] == "settings":
+			return c.pointSettings(args[2:]) // owner_settings.go
 		}
-		return usagef("point: the commands are 'point add --owner ID NAME' and 'point code ID'")
+		return usagef("point: the commands are 'point add --owner ID NAME', 'point code ID' and 'point settings --owner ID --point ID [KEY=VALUE …]'")
+	case "plan":
+		return c.planCommand(args) // owner_settings.go
 	case "epoch":
 		if len(args) < 2 || args[1] != "rotate" {
 			return usagef("epoch: the command is 'epoch rotate'")

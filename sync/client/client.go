@@ -70,6 +70,13 @@ type Options struct {
 	// StopWait bounds how long Stop waits for a round to end; 0: 5 s.
 	StopWait time.Duration
 
+	// Apply enters what the round pulled into the counter's tables
+	// (app/inbox); nil: pulled changes stay in sync_inbox. It runs at the
+	// end of every round of a registered point, on the round's goroutine,
+	// whether or not the round went through (it applies what was pulled
+	// before a failure); its error is logged and does not fail the round.
+	Apply func(ctx context.Context) error
+
 	// After makes the supervisor's timers; nil: time.After. Tests inject
 	// one to see and fire the backoff without sleeping.
 	After func(time.Duration) <-chan time.Time

@@ -57,6 +57,11 @@ func (c *Client) Round(ctx context.Context) (RoundResult, error) {
 	c.update(func(s *Status) { s.Syncing = true })
 	var res RoundResult
 	st, err := c.doRound(ctx, &res)
+	if c.opt.Apply != nil && st != nil && st.registered() && ctx.Err() == nil {
+		if e := c.opt.Apply(ctx); e != nil {
+			c.log.Warn("sync: apply pulled changes", "err", e)
+		}
+	}
 	now := c.opt.Clock.Now()
 	if err == nil {
 		err = local(c.db.Tx(ctx, func(tx *sql.Tx) error {

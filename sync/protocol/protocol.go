@@ -172,7 +172,7 @@ type PullResponse struct {
 
 // Streams a point pulls.
 const (
-	StreamPoint = "point" // manifests for it, exceptions about its parcels, its settings and plan
+	StreamPoint = "point" // manifests for it, exceptions about its parcels and cards, its settings and plan (owner.go)
 	StreamOwner = "owner" // loyalty movements, customers and cards from the owner's other points
 )
 

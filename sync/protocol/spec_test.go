@@ -74,13 +74,13 @@ func toString(x any) string {
 	return ""
 }
 
-// consts reads the constant declarations of protocol.go and
-// integrations.go: name → Go source of the value (a string constant's
-// value unquoted).
+// consts reads the constant declarations of protocol.go,
+// integrations.go and owner.go: name → Go source of the value (a string
+// constant's value unquoted).
 func consts(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, file := range []string{"protocol.go", "integrations.go"} {
+	for _, file := range []string{"protocol.go", "integrations.go", "owner.go"} {
 		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 		if err != nil {
 			t.Fatal(err)

@@ -60,6 +60,7 @@ func (s *Server) integrationRoutes(api func(method, path string, h func(http.Res
 	api(http.MethodPost, protocol.PathCRMRedeem, in.moveCard(protocol.MovementRedeem))
 	api(http.MethodGet, protocol.PathOwnerDashboard, in.dashboard)
 	api(http.MethodGet, protocol.PathOwnerDeliveries, in.deliveries)
+	in.ownerRoutes(api) // owner_settings.go: settings, subscription
 }
 
 // keyHolder is who an API key speaks for.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"smartpoint/sync/protocol"
@@ -155,10 +157,12 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	})
 }
 
-// only refuses other methods with 405 (a JSON bad_request).
+// only refuses other methods with 405 (a JSON bad_request). method may
+// list several, "GET, PUT" (as Allow does), for a handler that takes each.
 func (s *Server) only(method string, next http.Handler) http.Handler {
+	methods := strings.Split(method, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != method && !(method == http.MethodGet && r.Method == http.MethodHead) {
+		if !slices.Contains(methods, r.Method) && !(slices.Contains(methods, http.MethodGet) && r.Method == http.MethodHead) {
 			ri := info(r.Context())
 			ri.code = writeError(w, ri.id, &httpError{
 				pe:     perr(protocol.ErrBadRequest, r.Method+" is not allowed here; use "+method),

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -928,6 +929,11 @@ func TestEveryOperationOfTheSpecIsRouted(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, ops := range doc.Paths {
+		var allow []string // a path with several operations allows each
+		for method := range ops {
+			allow = append(allow, strings.ToUpper(method))
+		}
+		slices.Sort(allow)
 		for method := range ops {
 			m := strings.ToUpper(method)
 			r, err := send(http.DefaultClient, e.url, m, path, "", nil)
@@ -942,7 +948,7 @@ func TestEveryOperationOfTheSpecIsRouted(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %s: %v", other, path, err)
 			}
-			if r.status != http.StatusMethodNotAllowed || r.err.Code != protocol.ErrBadRequest || r.header.Get("Allow") != m {
+			if r.status != http.StatusMethodNotAllowed || r.err.Code != protocol.ErrBadRequest || r.header.Get("Allow") != strings.Join(allow, ", ") {
 				t.Errorf("%s %s: %d %s Allow %q", other, path, r.status, r.body, r.header.Get("Allow"))
 			}
 		}

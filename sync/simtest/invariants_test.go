@@ -36,6 +36,7 @@ type eventData struct {
 }
 
 type exceptionData struct {
+	ID     string   `json:"id"`
 	Kind   string   `json:"kind"`
 	Entity string   `json:"entity"`
 	Points []string `json:"points"`
@@ -187,7 +188,8 @@ func (w *world) check() []string {
 	}
 
 	// 5. A parcel accepted at two points is a location conflict the
-	// owner sees and both points get; no other exception is raised.
+	// owner sees and both points get; no other exception is raised but
+	// overdrawn cards (7).
 	acceptedAt := map[string]map[string]bool{}
 	for _, e := range evs {
 		if e.Status == protocol.StatusApplied && e.Kind == counter.EvParcelAccepted {
@@ -199,6 +201,9 @@ func (w *world) check() []string {
 	}
 	flagged := map[string]map[string]bool{}
 	for _, x := range w.cloud.exceptions() {
+		if x.Kind == protocol.WarnOverdrawn {
+			continue // 7.
+		}
 		if x.Kind != protocol.WarnLocationConflict {
 			add("unexpected %s exception on %s (points %v)", x.Kind, x.Entity, x.Points)
 			continue
@@ -291,6 +296,62 @@ func (w *world) check() []string {
 				w.cover["card balances with movements elsewhere"]++
 			}
 		}
+	}
+
+	// 7. A card the points' movements took below zero on the server (the
+	// same stamps redeemed at two points offline, or again after a
+	// restore) is one overdrawn exception per drop, which the owner sees
+	// and each point it names gets.
+	type drop struct{ entity, event string }
+	var wantDrops, gotDrops []drop
+	balance, below := map[string]int{}, map[string]bool{}
+	for _, e := range evs { // in server_seq order: the order the server applied them
+		sign := movementSign[e.Kind]
+		if e.Status != protocol.StatusApplied || sign == 0 || !strings.HasPrefix(e.Entity, "card:") {
+			continue
+		}
+		var m struct{ Amount int }
+		_ = json.Unmarshal([]byte(e.Payload), &m) // a missing amount is reported by 6
+		balance[e.Entity] += sign * m.Amount
+		switch {
+		case balance[e.Entity] >= 0:
+			below[e.Entity] = false
+		case !below[e.Entity]:
+			below[e.Entity] = true
+			wantDrops = append(wantDrops, drop{e.Entity, e.ID})
+		}
+	}
+	overdrawnAt := map[string]map[string]bool{} // point → exception id
+	for _, p := range w.points {
+		overdrawnAt[p.id] = map[string]bool{}
+		for _, in := range inboxes[p.id][protocol.StreamPoint] {
+			var d exceptionData
+			if in.Kind == "exception.raised" && json.Unmarshal(in.Data, &d) == nil && d.Kind == protocol.WarnOverdrawn {
+				overdrawnAt[p.id][d.ID] = true
+			}
+		}
+	}
+	for _, x := range w.cloud.exceptions() {
+		if x.Kind != protocol.WarnOverdrawn {
+			continue
+		}
+		var d protocol.OverdrawnDetail
+		if err := json.Unmarshal(x.Detail, &d); err != nil {
+			add("overdrawn exception %s: detail %s: %v", x.ID, x.Detail, err)
+		}
+		gotDrops = append(gotDrops, drop{x.Entity, d.Event})
+		for _, pid := range x.Points {
+			if !overdrawnAt[pid][x.ID] {
+				add("overdrawn exception on %s names point %s, which did not get it", x.Entity, name(pid))
+			}
+		}
+		w.cover["overdrawn cards"]++
+	}
+	byDrop := func(a, b drop) int { return strings.Compare(a.entity+" "+a.event, b.entity+" "+b.event) }
+	slices.SortFunc(wantDrops, byDrop)
+	slices.SortFunc(gotDrops, byDrop)
+	if !slices.Equal(gotDrops, wantDrops) {
+		add("overdrawn exceptions (card, event) %v; the server's movements went below zero at %v", gotDrops, wantDrops)
 	}
 	return bad
 }

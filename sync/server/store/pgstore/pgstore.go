@@ -54,6 +54,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
+	if err := backfillCardBalances(ctx, pool); err != nil { // once, after the owner_features migration (overdrawn.go)
+		pool.Close()
+		return nil, fmt.Errorf("pgstore: %w", err)
+	}
 	if _, err := pool.Exec(ctx, `INSERT INTO meta(key, value) VALUES('epoch', $1) ON CONFLICT (key) DO NOTHING`, core.NewID()); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: epoch: %w", err)
@@ -215,7 +219,7 @@ func (s *Store) Activate(ctx context.Context, verify func(hash string) bool, dev
 				return err
 			}
 		}
-		return nil
+		return publishSubscription(ctx, tx, p, now) // the owner's plan (owner_settings.go)
 	})
 	if err != nil {
 		return store.Point{}, err

@@ -73,6 +73,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: %s: %w", path, err)
 	}
+	if err := backfillCardBalances(ctx, w); err != nil { // once, after the owner_features migration (overdrawn.go)
+		w.Close()
+		return nil, fmt.Errorf("sqlitestore: %s: %w", path, err)
+	}
 	if _, err := w.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES('epoch', ?) ON CONFLICT(key) DO NOTHING`, core.NewID()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: epoch: %w", err)
@@ -287,7 +291,7 @@ func (s *Store) Activate(ctx context.Context, verify func(hash string) bool, dev
 				return err
 			}
 		}
-		return nil
+		return publishSubscription(ctx, tx, p, now) // the owner's plan (owner_settings.go)
 	})
 	if err != nil {
 		return store.Point{}, err

@@ -35,7 +35,7 @@ const (
 	LoyaltyPrefix      = "loyalty."
 	// KindExceptionRaised is the change an exception puts on the
 	// streams of the points involved.
-	KindExceptionRaised = "exception.raised"
+	KindExceptionRaised = protocol.KindExceptionRaised
 )
 
 // Parcel statuses kept for conflict detection: where the server last
@@ -107,6 +107,8 @@ type WriteTx interface {
 	// from the counter row at once; it returns the last one (the first is
 	// last-len(cs)+1).
 	AppendChanges(ctx context.Context, ownerID, stream string, cs []store.Change) (last int64, err error)
+	// The card balances behind the overdrawn exception (overdrawn.go).
+	BalanceTx
 }
 
 // ReadTx is an engine's read transaction: one snapshot for all calls.
@@ -133,15 +135,7 @@ type EventData struct {
 }
 
 // ExceptionData is the Data of an exception.raised change.
-type ExceptionData struct {
-	ID       string          `json:"id"`
-	Kind     string          `json:"kind"`
-	Entity   string          `json:"entity"`
-	Points   []string        `json:"points"`
-	Events   []string        `json:"events"`
-	RaisedAt time.Time       `json:"raised_at"`
-	Detail   json.RawMessage `json:"detail,omitempty"`
-}
+type ExceptionData = protocol.ExceptionData
 
 // Millis truncates t to what both engines keep (milliseconds), in UTC.
 func Millis(t time.Time) time.Time {

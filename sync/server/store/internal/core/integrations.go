@@ -148,6 +148,8 @@ type IntegrationsTx interface {
 	InsertMovement(ctx context.Context, ownerID string, m MovementRow) error
 	CardByCode(ctx context.Context, ownerID, code string) (CardRow, bool, error)
 	Balance(ctx context.Context, ownerID, card string) (int64, error)
+	// The card balances a CRM movement moves too (overdrawn.go).
+	BalanceTx
 }
 
 // hashJSON is the hex SHA-256 of v's JSON: how two requests are told
@@ -574,7 +576,8 @@ const catchUpPage = 1000
 //	adjusted, reversed, expired  amount as signed  (adjust, reverse, expire)
 //	transferred                  −amount on from, +amount on to
 //
-// read from the payload fields card (from, to), amount and movement;
+// read from the payload fields card (from, to) and amount (CardMoves,
+// which the card balances behind the overdrawn exception share);
 // card_issued gives a card its code (card, code, customer) and
 // card_revoked marks it revoked.
 func CatchUpLoyalty(ctx context.Context, tx IntegrationsTx, ownerID string) error {
@@ -608,58 +611,27 @@ func CatchUpLoyalty(ctx context.Context, tx IntegrationsTx, ownerID string) erro
 }
 
 func applyLoyalty(ctx context.Context, tx IntegrationsTx, ownerID string, e LoyaltyEvent) error {
-	var p struct {
-		Card     string          `json:"card"`
-		Code     string          `json:"code"`
-		Customer string          `json:"customer"`
-		From     string          `json:"from"`
-		To       string          `json:"to"`
-		Amount   json.RawMessage `json:"amount"`
-	}
-	if json.Unmarshal(e.Payload, &p) != nil {
-		return nil // not the payload doc.go describes: nothing to take
-	}
-	// What is stored as text must be storable on every engine (no NUL).
-	for _, f := range []*string{&p.Card, &p.Code, &p.Customer, &p.From, &p.To} {
-		*f = Clean(*f, protocol.MaxEntityLength)
-	}
-	amount, okAmount := number(p.Amount)
-	move := func(card, kind string, signed int64) error {
-		if card == "" || !okAmount || signed == 0 {
-			return nil
-		}
-		return tx.InsertMovement(ctx, ownerID, MovementRow{ID: e.EventID + ":" + card, Card: card, PointID: e.PointID, Origin: "point",
-			Kind: kind, Amount: signed, EventID: e.EventID, OccurredAt: e.OccurredAt})
-	}
 	switch e.Kind {
 	case "loyalty.card_issued":
-		if p.Card == "" || p.Code == "" {
-			return nil
+		p, ok := parseLoyalty(e.Payload)
+		if !ok || p.Card == "" || p.Code == "" {
+			return nil // not the payload doc.go describes: nothing to take
 		}
 		return tx.PutCard(ctx, ownerID, CardRow{Card: p.Card, Code: protocol.NormalizeCardCode(p.Code), Customer: p.Customer})
 	case "loyalty.card_revoked":
-		if p.Card == "" {
+		p, ok := parseLoyalty(e.Payload)
+		if !ok || p.Card == "" {
 			return nil
 		}
 		return tx.RevokeCard(ctx, ownerID, p.Card)
-	case "loyalty.stamp_earned", "loyalty.points_earned":
-		return move(p.Card, MoveEarn, amount)
-	case "loyalty.reward_redeemed":
-		return move(p.Card, MoveRedeem, -amount)
-	case "loyalty.adjusted":
-		return move(p.Card, MoveAdjust, amount)
-	case "loyalty.reversed":
-		return move(p.Card, MoveReverse, amount)
-	case "loyalty.expired":
-		return move(p.Card, MoveExpire, amount)
-	case "loyalty.transferred":
-		if p.From == p.To {
-			return nil
-		}
-		if err := move(p.From, MoveTransfer, -amount); err != nil {
+	}
+	// The movements are the balances' own (CardMoves), so the CRM's
+	// balance and the overdrawn exception never disagree.
+	for _, m := range CardMoves(e.Kind, e.Payload) {
+		if err := tx.InsertMovement(ctx, ownerID, MovementRow{ID: e.EventID + ":" + m.Card, Card: m.Card, PointID: e.PointID, Origin: "point",
+			Kind: m.Kind, Amount: m.Amount, EventID: e.EventID, OccurredAt: e.OccurredAt}); err != nil {
 			return err
 		}
-		return move(p.To, MoveTransfer, amount)
 	}
 	return nil
 }
@@ -760,6 +732,9 @@ func MoveCard(ctx context.Context, tx IntegrationsTx, ownerID, code string, m st
 	}
 	if err := tx.InsertMovement(ctx, ownerID, MovementRow{ID: res.Movement, Card: c.Card, Origin: OriginCRM, Kind: moveKind, Amount: signed,
 		EventID: res.EventID, Key: m.Key, OccurredAt: now}); err != nil {
+		return protocol.CardMovementResponse{}, err
+	}
+	if err := moveBalanceCRM(ctx, tx, ownerID, CardMove{Card: c.Card, Kind: moveKind, Amount: signed}, res.EventID, kind, now); err != nil {
 		return protocol.CardMovementResponse{}, err
 	}
 	if typ, wdata, ok := WebhookFor("", kind, entity, payload, now); ok {

@@ -113,6 +113,10 @@ func Push(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol
 		if err := projectAll(ctx, tx, ownerID, pointID, steps, now); err != nil {
 			return store.PushResult{}, err
 		}
+		// Card balances and the overdrawn exception (overdrawn.go).
+		if err := projectBalances(ctx, tx, ownerID, pointID, steps, now); err != nil {
+			return store.PushResult{}, err
+		}
 	}
 
 	out := store.PushResult{Results: make([]protocol.EventResult, len(steps))}
@@ -132,7 +136,9 @@ func Push(ctx context.Context, tx WriteTx, ownerID, pointID string, req protocol
 		case stepApplied:
 			if strings.HasPrefix(st.event.Kind, LoyaltyPrefix) {
 				e := st.event
-				data, err := json.Marshal(EventData{EventID: e.ID, ServerSeq: st.stored.ServerSeq, OccurredAt: e.OccurredAt, ClerkID: e.Clerk, Payload: e.Payload})
+				// validUTF8: json.Valid lets invalid UTF-8 in strings through,
+				// which PostgreSQL's json refuses (the whole push failed).
+				data, err := json.Marshal(EventData{EventID: e.ID, ServerSeq: st.stored.ServerSeq, OccurredAt: e.OccurredAt, ClerkID: e.Clerk, Payload: validUTF8(e.Payload)})
 				if err != nil {
 					return store.PushResult{}, err
 				}

@@ -253,6 +253,7 @@ type fakeTx struct {
 	streams    map[string][]store.Change
 	exceptions []store.Exception
 	calls      int
+	balances   map[string]CardBalance // owner|card (overdrawn_test.go)
 }
 
 func newFakeTx() *fakeTx {
@@ -262,7 +263,7 @@ func newFakeTx() *fakeTx {
 
 func (f *fakeTx) clone() *fakeTx {
 	c := &fakeTx{events: maps.Clone(f.events), devices: maps.Clone(f.devices), ownerSeq: maps.Clone(f.ownerSeq),
-		parcels: maps.Clone(f.parcels), streams: map[string][]store.Change{}, exceptions: slices.Clone(f.exceptions)}
+		parcels: maps.Clone(f.parcels), streams: map[string][]store.Change{}, exceptions: slices.Clone(f.exceptions), balances: maps.Clone(f.balances)}
 	for k, v := range f.streams {
 		c.streams[k] = slices.Clone(v)
 	}
