@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
-	"smartpoint/app/counter"
 	"time"
+
+	"smartpoint/app/counter"
+	"smartpoint/app/inbox"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -81,7 +83,8 @@ const (
 // cloudState is the window's copy of the cloud status, kept current by
 // the subscription (on the UI thread).
 type cloudState struct {
-	st CloudStatus
+	st  CloudStatus
+	sum inbox.Summary // what the pulled changes brought
 	// stuckSince is when the window first saw the cloud unreachable with
 	// events waiting and no sync ever done (LastSync says it otherwise).
 	stuckSince time.Time
@@ -94,6 +97,7 @@ func (u *UI) watchCloud() {
 		return
 	}
 	u.cloud.st = u.d.Cloud.Status()
+	u.readCloudSummary()
 	unsubscribe := u.d.Cloud.Subscribe(func() { fyne.Do(u.cloudChanged) })
 	u.win.SetOnClosed(unsubscribe)
 }
@@ -103,6 +107,7 @@ func (u *UI) watchCloud() {
 func (u *UI) cloudChanged() {
 	st := u.d.Cloud.Status()
 	u.cloud.st = st
+	u.readCloudSummary()
 	switch {
 	case !st.Registered || st.Online || st.Waiting == 0 || !st.LastSync.IsZero():
 		u.cloud.stuckSince = time.Time{}
@@ -115,6 +120,26 @@ func (u *UI) cloudChanged() {
 	if u.cloud.onChange != nil {
 		u.cloud.onChange()
 	}
+}
+
+// readCloudSummary reads what the changes pulled from the cloud brought
+// (app/inbox applies them after each round, before the status report
+// that calls this): open conflicts, changes set aside, the plan; and the
+// settings, which the owner may have pushed: the theme and type size
+// change at once, the rest is read where it is used.
+func (u *UI) readCloudSummary() {
+	sum, err := inbox.Summarise(u.ctx, u.svc)
+	if err != nil {
+		u.log.Warn("cloud summary unreadable", "err", err)
+		return
+	}
+	u.cloud.sum = sum
+	st, err := u.svc.Settings(u.ctx)
+	if err != nil || st == u.settings {
+		return
+	}
+	u.settings = st
+	u.applyTheme()
 }
 
 // cloudBar is the status bar's cloud text and whether it needs attention.
@@ -145,6 +170,13 @@ func (u *UI) cloudBar() (string, widget.Importance) {
 	if st.Rejected > 0 {
 		text += " · " + u.T("cloud.bar.rejected", "Count", st.Rejected)
 	}
+	sum := u.cloud.sum
+	if sum.OpenExceptions > 0 {
+		text += " · " + u.T("cloud.bar.exceptions", "Count", sum.OpenExceptions)
+	}
+	if plan := sum.Subscription.Status; plan == inbox.SubscriptionGrace || plan == inbox.SubscriptionSuspended {
+		text += " · " + u.T("cloud.bar.plan_"+plan)
+	}
 	if showLast && !st.LastSync.IsZero() {
 		text += " · " + u.cloudTime(st.LastSync)
 	}
@@ -161,7 +193,8 @@ func (u *UI) cloudWarn() bool {
 	switch {
 	case !st.Registered:
 		return false
-	case st.Rejected > 0:
+	case st.Rejected > 0, u.cloud.sum.OpenExceptions > 0, u.cloud.sum.SetAside > 0,
+		u.cloud.sum.Subscription.Status == inbox.SubscriptionGrace, u.cloud.sum.Subscription.Status == inbox.SubscriptionSuspended:
 		return true
 	case st.LastError == nil || st.Online:
 		return false

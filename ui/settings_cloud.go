@@ -13,6 +13,7 @@ import (
 
 	"smartpoint/app/counter"
 	"smartpoint/app/errs"
+	"smartpoint/app/inbox"
 )
 
 // cloudPage is Settings → Cloud. Before the point is registered it is the
@@ -35,6 +36,10 @@ type cloudPage struct {
 	syncB, againB                                   *widget.Button
 	problems                                        *fyne.Container
 	problemsRead                                    int // the Rejected count the list was read at; -1: not read
+	plan                                            *widget.Label
+	exceptions                                      *fyne.Container
+	exceptionsRead                                  int // the open count the list was read at; -1: not read
+	setAsideRead                                    int // the SetAside count the problems were read at
 
 	// the registration form
 	formBox        *fyne.Container
@@ -48,7 +53,7 @@ type cloudPage struct {
 
 func newCloudPage(s *settingsScreen) *cloudPage {
 	u := s.u
-	p := &cloudPage{s: s, u: u, problemsRead: -1}
+	p := &cloudPage{s: s, u: u, problemsRead: -1, exceptionsRead: -1}
 
 	p.point, p.server, p.device = wrapped(""), wrapped(""), wrapped("")
 	p.state, p.queue, p.last, p.next = wrapped(""), wrapped(""), wrapped(""), wrapped("")
@@ -60,6 +65,8 @@ func newCloudPage(s *settingsScreen) *cloudPage {
 	p.againB = widget.NewButton(u.T("cloud.reregister"), p.openForm)
 	s.edit(p.againB)
 	p.problems = container.NewVBox()
+	p.exceptions = container.NewVBox()
+	p.plan = wrapped("")
 	p.statusBox = container.NewVBox(
 		bold(u.T("cloud.status_title")),
 		widget.NewForm(
@@ -70,9 +77,14 @@ func newCloudPage(s *settingsScreen) *cloudPage {
 			widget.NewFormItem(u.T("cloud.f.queue"), p.queue),
 			widget.NewFormItem(u.T("cloud.f.last"), p.last),
 			widget.NewFormItem(u.T("cloud.f.next"), p.next),
-			widget.NewFormItem(u.T("cloud.f.error"), p.lastErr)),
+			widget.NewFormItem(u.T("cloud.f.error"), p.lastErr),
+			widget.NewFormItem(u.T("cloud.f.plan"), p.plan)),
 		p.skew,
 		container.NewHBox(p.syncB, p.againB),
+		widget.NewSeparator(),
+		bold(u.T("cloud.exceptions_title")),
+		wrapped(u.T("cloud.exceptions_hint")),
+		p.exceptions,
 		widget.NewSeparator(),
 		bold(u.T("cli.sync.problems")),
 		p.problems)
@@ -118,7 +130,7 @@ func (p *cloudPage) load() {
 			p.dev.SetText(h)
 		}
 	}
-	p.problemsRead = -1
+	p.problemsRead, p.exceptionsRead = -1, -1
 	p.refresh()
 }
 
@@ -218,9 +230,81 @@ func (p *cloudPage) refresh() {
 	} else {
 		p.skew.Hide()
 	}
-	if st.Registered && st.Rejected != p.problemsRead {
-		p.readProblems(st.Rejected)
+	sum := u.cloud.sum
+	p.plan.SetText(u.planText(sum))
+	if plan := sum.Subscription.Status; plan == inbox.SubscriptionGrace || plan == inbox.SubscriptionSuspended {
+		p.plan.Importance = widget.WarningImportance
+	} else {
+		p.plan.Importance = widget.MediumImportance
 	}
+	p.plan.Refresh()
+	if st.Registered && (st.Rejected != p.problemsRead || sum.SetAside != p.setAsideRead) {
+		p.readProblems(st.Rejected, sum.SetAside)
+	}
+	if st.Registered && sum.OpenExceptions != p.exceptionsRead {
+		p.readExceptions(sum.OpenExceptions)
+	}
+}
+
+// planText words the owner's plan and its state.
+func (u *UI) planText(sum inbox.Summary) string {
+	if !sum.HasPlan {
+		return u.T("cloud.plan_none")
+	}
+	sub := sum.Subscription
+	until := ""
+	if !sub.PaidUntil.IsZero() {
+		until = sub.PaidUntil.In(u.svc.Location()).Format("02.01.2006")
+	}
+	status := sub.Status
+	if status != inbox.SubscriptionGrace && status != inbox.SubscriptionSuspended {
+		status = inbox.SubscriptionActive
+	}
+	return u.T("cloud.plan_"+status, "Plan", sub.Plan, "Until", until)
+}
+
+// readExceptions lists the open exceptions, newest first, each with what
+// it means and, for a manager, a button to mark it seen.
+func (p *cloudPage) readExceptions(open int) {
+	u := p.u
+	p.exceptionsRead = open
+	var rows []fyne.CanvasObject
+	list, err := inbox.Exceptions(u.ctx, u.svc, true, cloudProblems)
+	if err != nil {
+		u.log.Warn("cloud exceptions unreadable", "err", err)
+	}
+	for _, x := range list {
+		kind := x.Kind
+		if u.p.Has("cloud.exception." + kind) {
+			kind = u.T("cloud.exception." + kind)
+		}
+		l := wrapped(u.T("cloud.exception_line", "At", u.cloudTime(x.RaisedAt), "Kind", kind, "Entity", x.Entity))
+		l.Importance = widget.WarningImportance
+		id := x.ID
+		seen := widget.NewButton(u.T("cloud.exception_seen"), func() { p.markSeen(id) })
+		if !p.s.canEdit {
+			seen.Disable()
+		}
+		rows = append(rows, container.NewBorder(nil, nil, nil, seen, l))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, wrapped(u.T("cloud.exceptions_none")))
+	}
+	p.exceptions.Objects = rows
+	p.exceptions.Refresh()
+}
+
+// markSeen takes an exception off the open list (manager or owner).
+func (p *cloudPage) markSeen(id string) {
+	u := p.u
+	if err := inbox.MarkSeen(u.ctx, u.svc, u.sess, id); err != nil {
+		p.s.fail(err)
+		return
+	}
+	p.s.note(toneInfo, u.T("cloud.exception_marked"), "")
+	u.cloudChanged()
+	p.exceptionsRead = -1
+	p.refresh()
 }
 
 // cloudStateKey words the connection.
@@ -246,10 +330,11 @@ func (u *UI) cloudSpan(d time.Duration) string {
 	return u.T("cloud.minutes", "N", int(d.Round(time.Minute)/time.Minute))
 }
 
-// readProblems lists the refused events, newest first.
-func (p *cloudPage) readProblems(rejected int) {
+// readProblems lists the refused events, newest first, then the pulled
+// changes that could not be applied.
+func (p *cloudPage) readProblems(rejected, setAside int) {
 	u := p.u
-	p.problemsRead = rejected
+	p.problemsRead, p.setAsideRead = rejected, setAside
 	var rows []fyne.CanvasObject
 	for _, pr := range u.d.Cloud.Problems(cloudProblems) {
 		kind := pr.Kind
@@ -258,6 +343,16 @@ func (p *cloudPage) readProblems(rejected int) {
 		}
 		l := wrapped(u.T("cloud.problem_line", "At", u.cloudTime(pr.At), "Kind", kind, "Entity", pr.Entity,
 			"Message", pr.Message, "Code", pr.Code))
+		l.Importance = widget.WarningImportance
+		rows = append(rows, l)
+	}
+	failed, err := inbox.FailedChanges(u.ctx, u.svc, cloudProblems)
+	if err != nil {
+		u.log.Warn("cloud changes set aside unreadable", "err", err)
+	}
+	for _, f := range failed {
+		l := wrapped(u.T("cloud.set_aside_line", "At", u.cloudTime(f.At), "Kind", f.Kind, "Entity", f.Entity,
+			"Message", f.Error))
 		l.Importance = widget.WarningImportance
 		rows = append(rows, l)
 	}

@@ -14,10 +14,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"smartpoint/app/counter"
 	"smartpoint/app/errs"
+	"smartpoint/app/inbox"
 	"smartpoint/sync/client"
 	"smartpoint/sync/client/clienttest"
 	"smartpoint/sync/protocol"
@@ -51,7 +53,7 @@ func withCloud(out **cloudRig) func(*env) {
 		r := &cloudRig{t: e.t, srv: clienttest.New(e.clock), changed: make(chan struct{}, 1), subs: map[int]func(){}}
 		e.t.Cleanup(r.srv.Close)
 		r.c = client.New(e.svc, client.Options{Retries: -1, BackoffMin: 10 * time.Minute, BackoffMax: 10 * time.Minute,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Apply: inbox.New(e.svc, nil, nil).Hook,
 			After:  func(time.Duration) <-chan time.Time { return make(chan time.Time) }})
 		if err := e.db.R.QueryRow(`SELECT value FROM sync_state WHERE key = 'device_id'`).Scan(&r.deviceID); err != nil {
 			e.t.Fatal(err)
@@ -450,5 +452,51 @@ func TestCloudPageLayout(t *testing.T) {
 	width := p.s.view().MinSize().Width
 	if base := loggedIn(t).settings().view().MinSize().Width; width > base {
 		t.Errorf("the Cloud section widens Settings from %v to %v pixels", base, width)
+	}
+}
+
+// What the cloud sends comes to the window: a conflict about one of the
+// point's parcels shows in the status bar and on the page until a
+// manager marks it seen; the plan in its grace period is said; the
+// owner's pushed theme applies at once.
+func TestCloudExceptionsPlanAndPushedSettings(t *testing.T) {
+	var r *cloudRig
+	e := loggedIn(t, withCloud(&r))
+	p := e.cloudPage()
+	pointID := e.registerCloud(r, p, "ПВЗ Ала-Тоо")
+	e.cloudUntil(r, "synced", synced)
+	r.srv.Publish(pointID, protocol.KindExceptionRaised, "parcel:ozon:II0000000001", protocol.ExceptionData{ID: "x1",
+		Kind: protocol.WarnLocationConflict, Entity: "parcel:ozon:II0000000001", Points: []string{pointID, "other"},
+		RaisedAt: e.clock.Now()})
+	r.srv.Publish(pointID, protocol.KindSubscriptionChanged, "owner:owner-1", protocol.Subscription{Plan: "Старт",
+		Status: protocol.SubscriptionGrace, PaidUntil: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})
+	theme := counter.ThemeDark
+	r.srv.Publish(pointID, protocol.KindSettingsPushed, "point:"+pointID, protocol.SettingsPushed{Version: 1,
+		Settings: protocol.PointSettings{Theme: &theme}})
+	r.SyncNow()
+	e.cloudUntil(r, "the conflict arrived", func(st CloudStatus) bool { return synced(st) && e.u.cloud.sum.OpenExceptions == 1 })
+	bar := e.barText()
+	for _, want := range []string{"конфликтов: 1", "тариф: льготный период"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("status bar %q lacks %q", bar, want)
+		}
+	}
+	if imp := e.u.shell.status.sync.Importance; imp != widget.WarningImportance {
+		t.Fatalf("a conflict shows in importance %v", imp)
+	}
+	text := pageText(p)
+	for _, want := range []string{"посылка принята и в другом пункте", "parcel:ozon:II0000000001",
+		"Старт: льготный период, оплачен до 31.12.2026"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the page lacks %q; it shows:\n%s", want, text)
+		}
+	}
+	if e.u.settings.Theme != counter.ThemeDark {
+		t.Fatalf("the pushed theme did not apply: %+v", e.u.settings)
+	}
+	test.Tap(findButton(t, p.exceptions, "Просмотрено"))
+	e.bannerSays(p.s.banner, "Конфликт отмечен как просмотренный")
+	if strings.Contains(e.barText(), "конфликтов") || !strings.Contains(pageText(p), "Открытых конфликтов нет.") {
+		t.Fatalf("after marking seen: bar %q, page:\n%s", e.barText(), pageText(p))
 	}
 }

@@ -42,21 +42,19 @@ type Card struct {
 func cardView(ctx context.Context, q queryer, cardID int64, now time.Time) (Card, error) {
 	var c Card
 	var issued, revoked sql.NullInt64
-	var phone string
+	var phone, masked string
 	var programmeID, customerID int64
-	err := q.QueryRowContext(ctx, `SELECT c.uuid, c.code, u.uuid, u.name, coalesce(u.phone, ''), c.status, c.issued_at,
+	err := q.QueryRowContext(ctx, `SELECT c.uuid, c.code, u.uuid, u.name, coalesce(u.phone, ''), u.masked_phone, c.status, c.issued_at,
 		c.revoked_at, c.revoke_reason, coalesce((SELECT r.uuid FROM loyalty_cards r WHERE r.id = c.replaced_by), ''),
 		c.programme_id, c.customer_id
 		FROM loyalty_cards c JOIN loyalty_customers u ON u.id = c.customer_id WHERE c.id = ?`, cardID).
-		Scan(&c.ID, &c.Code, &c.Customer, &c.Name, &phone, &c.Status, &issued, &revoked, &c.RevokeReason, &c.ReplacedBy,
+		Scan(&c.ID, &c.Code, &c.Customer, &c.Name, &phone, &masked, &c.Status, &issued, &revoked, &c.RevokeReason, &c.ReplacedBy,
 			&programmeID, &customerID)
 	if err != nil {
 		return c, fmt.Errorf("card view: %w", err)
 	}
 	c.IssuedAt, c.RevokedAt = fromMs(issued), fromMs(revoked)
-	if phone != "" {
-		c.MaskedPhone = scan.MaskPhone(phone)
-	}
+	c.MaskedPhone = maskPhone(phone, masked)
 	p, err := loadProgramme(ctx, q, programmeID)
 	if err != nil {
 		return c, err
@@ -149,4 +147,13 @@ func activeCardByPhone(ctx context.Context, q queryer, e164 string) (int64, erro
 		return 0, fmt.Errorf("card by phone: %w", err)
 	}
 	return id, nil
+}
+
+// maskPhone shows a stored phone masked. A customer of another point has
+// only the masked form (the log never holds a phone): shown as it is.
+func maskPhone(phone, masked string) string {
+	if phone == "" {
+		return masked
+	}
+	return scan.MaskPhone(phone)
 }

@@ -182,10 +182,32 @@ func (s *Service) Recognise(ctx context.Context, raw string) (Card, error) {
 		return Card{}, err
 	}
 	id, err := loyaltycard.Verify(k.Public, raw)
+	if errs.Has(err, loyaltycard.ErrForged) {
+		id, err = s.verifyRemote(ctx, raw, err)
+	}
 	if err != nil {
 		return Card{}, err
 	}
 	return s.FindCard(ctx, id)
+}
+
+// verifyRemote checks a card QR against the keys of the owner's other
+// points (a card issued there); forged is the answer when none signed it.
+func (s *Service) verifyRemote(ctx context.Context, raw string, forged error) (string, error) {
+	keys, err := s.remoteKeys(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, text := range keys {
+		pub, err := loyaltycard.ParsePublic(text)
+		if err != nil {
+			continue // a key refused when it arrived is never stored; this one is damaged
+		}
+		if id, err := loyaltycard.Verify(pub, raw); err == nil {
+			return id, nil
+		}
+	}
+	return "", forged
 }
 
 // CardImage is a customer's card as a PNG: the point's design with their

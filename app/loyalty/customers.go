@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"smartpoint/app/errs"
-	"smartpoint/app/scan"
 )
 
 // Customer is a member as lists show them (phone masked).
@@ -58,7 +57,7 @@ type Movement struct {
 
 // customerSelect reads Customer rows; the balance is that of the active
 // card in the active programme, without lots past their life.
-const customerSelect = `SELECT u.uuid, coalesce(u.phone, ''), u.name, u.consent_at, coalesce(k.name, ''), u.created_at,
+const customerSelect = `SELECT u.uuid, coalesce(u.phone, ''), u.masked_phone, u.name, u.consent_at, coalesce(k.name, ''), u.created_at,
 	u.last_visit_at, u.anonymised_at, coalesce(m.uuid, ''), coalesce(c.code, ''),
 	coalesce((SELECT sum(l.remaining) FROM loyalty_movements l WHERE l.card_id = c.id AND l.remaining > 0
 		AND (l.expires_at IS NULL OR l.expires_at > ?)), 0)
@@ -83,16 +82,14 @@ func (s *Service) queryCustomers(ctx context.Context, q queryer, where string, a
 	var out []Customer
 	for rows.Next() {
 		var c Customer
-		var phone string
+		var phone, masked string
 		var consent, created int64
 		var visit, anonymised sql.NullInt64
-		if err := rows.Scan(&c.ID, &phone, &c.Name, &consent, &c.ConsentBy, &created, &visit, &anonymised, &c.MergedInto,
+		if err := rows.Scan(&c.ID, &phone, &masked, &c.Name, &consent, &c.ConsentBy, &created, &visit, &anonymised, &c.MergedInto,
 			&c.Card, &c.Balance); err != nil {
 			return nil, fmt.Errorf("customers: %w", err)
 		}
-		if phone != "" {
-			c.MaskedPhone = scan.MaskPhone(phone)
-		}
+		c.MaskedPhone = maskPhone(phone, masked)
 		c.ConsentAt, c.CreatedAt = time.UnixMilli(consent), time.UnixMilli(created)
 		c.LastVisitAt, c.AnonymisedAt = fromMs(visit), fromMs(anonymised)
 		if perReward > 0 {

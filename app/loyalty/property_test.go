@@ -532,7 +532,7 @@ func (r *propRun) customerBalance(id string) int {
 // checkLedger: Σ movements = Σ remaining ≥ 0 per card, and what the
 // counter shows is the live part of it.
 func (r *propRun) checkLedger(n int, what string) {
-	rows, err := r.e.db.R.Query(`SELECT c.code, c.status, coalesce(sum(m.amount), 0), coalesce(sum(m.remaining), 0),
+	rows, err := r.e.db.R.Query(`SELECT c.code, c.status, coalesce(sum(m.amount + m.deficit), 0), coalesce(sum(m.remaining), 0),
 		coalesce(min(m.remaining), 0) FROM loyalty_cards c LEFT JOIN loyalty_movements m ON m.card_id = c.id GROUP BY c.id`)
 	if err != nil {
 		r.t.Fatal(err)

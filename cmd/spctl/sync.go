@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"smartpoint/app/errs"
+	"smartpoint/app/inbox"
+	"smartpoint/app/loyalty"
 	"smartpoint/sync/client"
 )
 
@@ -58,7 +60,8 @@ func (c *cli) cmdSync(args []string) error {
 	if err != nil {
 		return err
 	}
-	cl := client.New(svc, client.Options{AppVersion: version, Logger: c.log})
+	cl := client.New(svc, client.Options{AppVersion: version, Logger: c.log,
+		Apply: inbox.New(svc, loyalty.New(svc, loyalty.Options{}), c.log).Hook})
 	switch sub {
 	case "register":
 		var missing []string

@@ -20,6 +20,7 @@ import (
 
 	"smartpoint/app/counter"
 	"smartpoint/app/errs"
+
 	"smartpoint/sync/client"
 	"smartpoint/ui"
 )
