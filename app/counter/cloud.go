@@ -2,10 +2,15 @@ package counter
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+
+	"smartpoint/app/errs"
 )
 
 // What the cloud brings to the counter (package app/inbox applies it):
@@ -31,6 +36,32 @@ func (x Tx) ImportManifest(ctx context.Context, r io.Reader, opt ImportOptions) 
 		return out, fmt.Errorf("import manifest %s: %w", opt.Filename, err)
 	}
 	return out, nil
+}
+
+// WithdrawManifest takes back a manifest the partner moved to another
+// point through the cloud: its parcels still expected here are removed
+// (those that arrived stay: the cloud raises manifest_changed for them).
+// A manifest this point never had is nothing to do (0).
+func (x Tx) WithdrawManifest(partner, number string) (int, error) {
+	p, ok := x.t.s.partnerByCode(strings.ToLower(strings.TrimSpace(partner)))
+	if !ok {
+		return 0, errs.New(ErrPartner, "Partner", partner)
+	}
+	var id int64
+	err := x.t.QueryRow(`SELECT id FROM manifests WHERE partner_id = ? AND number = ?`, p.ID, number).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("withdraw manifest %s: %w", number, err)
+	}
+	res, err := x.t.Exec(`DELETE FROM parcels WHERE manifest_id = ? AND status = 'expected'`, id)
+	if err != nil {
+		return 0, fmt.Errorf("withdraw manifest %s: %w", number, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), x.t.emit(EvManifestWithdrawn, fmt.Sprintf("manifest:%s:%s", p.Code, number),
+		map[string]any{"partner": p.Code, "number": number, "removed": n})
 }
 
 // cloudSettingsVersionKey is the meta row of the last settings version the

@@ -14,7 +14,7 @@ func TestEveryCodeEventAndStatusIsTranslated(t *testing.T) {
 	c := i18n.Default()
 	var keys []string
 	for _, k := range []string{EvPointSetup, EvPartnerSaved, EvCellsCreated, EvCellSaved, EvClerkCreated, EvClerkUpdated,
-		EvClerkLoginFailed, EvClerkLocked, EvClerkLogin, EvShiftOpened, EvShiftClosed, EvManifestImported, EvDeliveryOpened,
+		EvClerkLoginFailed, EvClerkLocked, EvClerkLogin, EvShiftOpened, EvShiftClosed, EvManifestImported, EvManifestWithdrawn, EvDeliveryOpened,
 		EvDeliveryClosed, EvParcelAccepted, EvParcelDuplicate, EvParcelIssued, EvParcelRefused, EvParcelExpired, EvParcelMoved,
 		EvParcelBoxed, EvParcelUnboxed, EvParcelReturned, EvHandover, EvReturnBoxOpened, EvReturnHanded, EvInventoryStarted,
 		EvInventoryDone, EvBackupMade, EvRestored, EvSettingsSaved} {

@@ -109,6 +109,21 @@ func (a *Applier) manifest(ctx context.Context, tx counter.Tx, ch change) (outco
 	return entered, nil
 }
 
+// withdrawn takes back a manifest the partner moved to another point.
+func (a *Applier) withdrawn(tx counter.Tx, ch change) (outcome, error) {
+	var m manifestData
+	if err := json.Unmarshal(ch.data, &m); err != nil {
+		return ignored, badData("manifest: %v", err)
+	}
+	if m.Partner == "" || m.ManifestID == "" {
+		return ignored, badData("manifest without partner or id")
+	}
+	if _, err := tx.WithdrawManifest(m.Partner, m.ManifestID); err != nil {
+		return ignored, err
+	}
+	return entered, nil
+}
+
 // settingsData is a settings.pushed change (protocol.SettingsPushed).
 type settingsData struct {
 	Version  int64           `json:"version"`

@@ -296,12 +296,14 @@ func (a *Applier) enter(ctx context.Context, tx counter.Tx, ch change) (outcome,
 		return a.exception(tx, ch)
 	case ch.kind == KindManifestPublished:
 		return a.manifest(ctx, tx, ch)
+	case ch.kind == KindManifestWithdrawn:
+		return a.withdrawn(tx, ch)
 	case ch.kind == KindSettingsPushed:
 		return a.settings(tx, ch)
 	case ch.kind == KindSubscriptionChanged:
 		return a.subscription(tx, ch)
 	}
-	// manifest.withdrawn and kinds of later servers: nothing to do here.
+	// Kinds of later servers: nothing to do here.
 	return ignored, nil
 }
 

@@ -117,6 +117,18 @@ func TestManifestsFromPartners(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM events WHERE kind = ?`, counter.EvManifestImported); n != 2 {
 		t.Fatalf("%d manifest imports logged, want 2", n)
 	}
+	// The partner moves the manifest to another point: what has not
+	// arrived here goes.
+	e.pull("point", KindManifestWithdrawn, "manifest:ozon:MN-7", "", map[string]any{"partner": "ozon", "manifest_id": "MN-7", "version": 3})
+	if r := e.apply(); r.Applied != 1 {
+		t.Fatalf("withdrawal: %+v", r)
+	}
+	if n := e.count(`SELECT count(*) FROM parcels WHERE status = 'expected'`); n != 0 {
+		t.Fatalf("%d parcels still expected after the withdrawal", n)
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = ? AND json_extract(payload, '$.removed') = 3`, counter.EvManifestWithdrawn); n != 1 {
+		t.Fatal("the withdrawal is not logged with what it removed")
+	}
 }
 
 // TestExceptionsFromTheCloud: each exception is kept once and stays open
