@@ -4,9 +4,10 @@
 // partners' manifests, the owner's settings and the subscription.
 //
 // Changes are applied in each stream's order, in batches, each change
-// inside a savepoint of the batch's transaction and deleted from the inbox
-// in it: a change is applied exactly once, and a crash between two batches
-// resumes where it stopped. A change that cannot be applied (broken data,
+// inside a savepoint of the batch's transaction and marked applied in it:
+// a change is applied exactly once, and a crash between two batches
+// resumes where it stopped. Applied changes stay in the inbox as the record
+// of what the cloud sent for Options.Keep, then are pruned. A change that cannot be applied (broken data,
 // a partner this point does not serve) is set aside in sync_inbox_failed
 // with the reason, for the sync problems list, and the stream goes on. A
 // loyalty change that arrives before this point has a programme waits in
@@ -46,20 +47,31 @@ const (
 // writes never wait long behind one.
 const batchSize = 200
 
+// DefaultKeep is how long applied changes stay in the inbox.
+const DefaultKeep = 30 * 24 * time.Hour
+
 // Applier applies the inbox. Safe for one goroutine at a time (the sync
 // service calls it after each round).
 type Applier struct {
 	svc     *counter.Service
 	loyalty *loyalty.Service
 	log     *slog.Logger
+	keep    time.Duration
 }
 
-// New makes an applier.
+// New makes an applier; applied changes are kept DefaultKeep.
 func New(svc *counter.Service, l *loyalty.Service, log *slog.Logger) *Applier {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Applier{svc: svc, loyalty: l, log: log}
+	return &Applier{svc: svc, loyalty: l, log: log, keep: DefaultKeep}
+}
+
+// KeepApplied sets how long applied changes stay (negative: for ever, as
+// the sync simulation checks what every point was sent).
+func (a *Applier) KeepApplied(d time.Duration) *Applier {
+	a.keep = d
+	return a
 }
 
 // Hook is the sync client's Apply option (client.Options.Apply): an
@@ -76,8 +88,20 @@ type Result struct {
 	Ignored         int  `json:"ignored"`          // kinds this point has nothing to do with, or seen before
 	Failed          int  `json:"failed"`           // set aside in the problems list
 	Waiting         int  `json:"waiting"`          // loyalty changes held until a programme is set up
+	Deferred        int  `json:"deferred"`         // changes about a card not heard of yet, tried again later
 	SettingsChanged bool `json:"settings_changed"` // the owner's settings were applied: the window re-reads them
 	Exceptions      int  `json:"exceptions"`       // new exceptions
+}
+
+// add takes in another pass's result (its deferred changes are the ones
+// still deferred; waiting the same).
+func (r *Result) add(o Result) {
+	r.Applied += o.Applied
+	r.Ignored += o.Ignored
+	r.Failed += o.Failed
+	r.Exceptions += o.Exceptions
+	r.SettingsChanged = r.SettingsChanged || o.SettingsChanged
+	r.Deferred, r.Waiting = o.Deferred, o.Waiting
 }
 
 // change is one inbox row.
@@ -88,12 +112,18 @@ type change struct {
 	data                         []byte
 }
 
-// errWait holds a stream's changes in the inbox until later; errRollback
-// undoes a change that turned out to be one seen before.
+// errWait holds a stream's changes in the inbox until later; errDefer
+// holds one change (the stream goes on); errRollback undoes a change that
+// turned out to be one seen before.
 var (
 	errWait     = errors.New("inbox: wait")
+	errDefer    = errors.New("inbox: later")
 	errRollback = errors.New("inbox: seen before")
 )
+
+// maxPasses bounds the passes of one Apply: a pass that applied something
+// and deferred something goes again (a card arrived after its stamps).
+const maxPasses = 4
 
 // Apply applies everything the inbox holds, stream by stream.
 func (a *Applier) Apply(ctx context.Context) (Result, error) {
@@ -102,10 +132,20 @@ func (a *Applier) Apply(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	for _, stream := range streams {
-		if err := a.applyStream(ctx, stream, &res); err != nil {
-			return res, fmt.Errorf("apply %s stream: %w", stream, err)
+	for pass := 0; pass < maxPasses; pass++ {
+		var r Result
+		for _, stream := range streams {
+			if err := a.applyStream(ctx, stream, &r); err != nil {
+				return res, fmt.Errorf("apply %s stream: %w", stream, err)
+			}
 		}
+		res.add(r)
+		if r.Applied == 0 || r.Deferred == 0 {
+			break
+		}
+	}
+	if err := a.prune(ctx); err != nil {
+		return res, err
 	}
 	if res.Applied+res.Failed > 0 {
 		a.log.Info("cloud changes applied", "applied", res.Applied, "ignored", res.Ignored, "failed", res.Failed,
@@ -115,7 +155,7 @@ func (a *Applier) Apply(ctx context.Context) (Result, error) {
 }
 
 func (a *Applier) streams(ctx context.Context) ([]string, error) {
-	rows, err := a.svc.DB().R.QueryContext(ctx, `SELECT DISTINCT stream FROM sync_inbox ORDER BY stream`)
+	rows, err := a.svc.DB().R.QueryContext(ctx, `SELECT DISTINCT stream FROM sync_inbox WHERE applied_at IS NULL ORDER BY stream`)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -149,7 +189,8 @@ func (a *Applier) applyStream(ctx context.Context, stream string, res *Result) e
 				if errors.Is(err, errWait) {
 					waited = true
 					var n int
-					if err := tx.QueryRow(`SELECT count(*) FROM sync_inbox WHERE stream = ? AND seq >= ?`, stream, ch.seq).Scan(&n); err != nil {
+					if err := tx.QueryRow(`SELECT count(*) FROM sync_inbox WHERE stream = ? AND seq >= ? AND applied_at IS NULL`,
+						stream, ch.seq).Scan(&n); err != nil {
 						return err
 					}
 					r.Waiting = n
@@ -168,6 +209,7 @@ func (a *Applier) applyStream(ctx context.Context, stream string, res *Result) e
 		res.Ignored += r.Ignored
 		res.Failed += r.Failed
 		res.Waiting += r.Waiting
+		res.Deferred += r.Deferred
 		res.Exceptions += r.Exceptions
 		res.SettingsChanged = res.SettingsChanged || r.SettingsChanged
 		if waited {
@@ -179,7 +221,7 @@ func (a *Applier) applyStream(ctx context.Context, stream string, res *Result) e
 
 func (a *Applier) next(ctx context.Context, stream string, after int64) ([]change, error) {
 	rows, err := a.svc.DB().R.QueryContext(ctx, `SELECT seq, kind, entity, origin, at, data FROM sync_inbox
-		WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`, stream, after, batchSize)
+		WHERE stream = ? AND seq > ? AND applied_at IS NULL ORDER BY seq LIMIT ?`, stream, after, batchSize)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -225,6 +267,9 @@ func (a *Applier) applyOne(ctx context.Context, tx counter.Tx, ch change, res *R
 		}
 	case errors.Is(err, errWait):
 		return errors.Join(err, undo(tx))
+	case errors.Is(err, errDefer):
+		res.Deferred++
+		return undo(tx) // stays pending: the next pass tries it again
 	case errors.Is(err, errRollback): // seen before: undo what checking it wrote
 		if err := undo(tx); err != nil {
 			return err
@@ -245,8 +290,20 @@ func (a *Applier) applyOne(ctx context.Context, tx counter.Tx, ch change, res *R
 	default:
 		return err
 	}
-	_, err = tx.Exec(`DELETE FROM sync_inbox WHERE stream = ? AND seq = ?`, ch.stream, ch.seq)
+	_, err = tx.Exec(`UPDATE sync_inbox SET applied_at = ? WHERE stream = ? AND seq = ?`, tx.Now().UnixMilli(), ch.stream, ch.seq)
 	return err
+}
+
+// prune deletes the changes applied longer ago than the applier keeps them.
+func (a *Applier) prune(ctx context.Context) error {
+	if a.keep < 0 {
+		return nil
+	}
+	before := a.svc.Now().Add(-a.keep).UnixMilli()
+	if _, err := a.svc.DB().W.ExecContext(ctx, `DELETE FROM sync_inbox WHERE applied_at IS NOT NULL AND applied_at < ?`, before); err != nil {
+		return fmt.Errorf("prune the inbox: %w", err)
+	}
+	return nil
 }
 
 // undo rolls the change's savepoint back.
@@ -290,6 +347,9 @@ func (a *Applier) enter(ctx context.Context, tx counter.Tx, ch change) (outcome,
 		err := a.loyalty.ApplyRemote(ctx, tx, loyalty.Remote{Kind: ch.kind, Origin: ch.origin, At: ev.OccurredAt, Data: ev.Payload})
 		if errs.Has(err, loyalty.ErrNoProgramme) {
 			return ignored, errWait
+		}
+		if errors.Is(err, loyalty.ErrRemoteCard) {
+			return ignored, errDefer
 		}
 		return entered, err
 	case ch.kind == KindExceptionRaised:

@@ -25,6 +25,7 @@ type env struct {
 	l     *loyalty.Service
 	a     *Applier
 	owner *counter.Session
+	clock *clock.Fake
 	seq   map[string]int64
 }
 
@@ -36,7 +37,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc, err := counter.New(ctx, db, counter.Options{Clock: clock.NewFake(testStart), PINParams: auth.Fast, Location: time.UTC})
+	c := clock.NewFake(testStart)
+	svc, err := counter.New(ctx, db, counter.Options{Clock: c, PINParams: auth.Fast, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +47,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	l := loyalty.New(svc, loyalty.Options{})
-	return &env{t: t, ctx: ctx, db: db, svc: svc, l: l, a: New(svc, l, nil), owner: owner, seq: map[string]int64{}}
+	return &env{t: t, ctx: ctx, db: db, svc: svc, l: l, a: New(svc, l, nil), owner: owner, clock: c, seq: map[string]int64{}}
 }
 
 // pull puts a change into the inbox as the sync client does.
@@ -107,8 +109,8 @@ func TestManifestsFromPartners(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM parcels WHERE status = 'expected' AND recipient_phone = '+996700333444' AND cod_amount = 125000`); n != 3 {
 		t.Fatalf("%d parcels of version 2 expected, want 3", n)
 	}
-	if n := e.count(`SELECT count(*) FROM sync_inbox`); n != 0 {
-		t.Fatalf("%d changes left in the inbox", n)
+	if n := e.count(`SELECT count(*) FROM sync_inbox WHERE applied_at IS NULL`); n != 0 {
+		t.Fatalf("%d changes left to apply", n)
 	}
 	failed, err := FailedChanges(e.ctx, e.svc, 0)
 	if err != nil || len(failed) != 1 || failed[0].Entity != "manifest:acme:X" || failed[0].Error == "" {
@@ -247,5 +249,82 @@ func TestLoyaltyWaitsForAProgramme(t *testing.T) {
 	got, err := e.l.FindCard(e.ctx, card.Code)
 	if err != nil || got.Balance != 2 || got.MaskedPhone == "" {
 		t.Fatalf("the other point's card here: %+v, %v", got, err)
+	}
+}
+
+// TestAppliedChangesArePruned: applied changes stay as the record of what
+// the cloud sent for DefaultKeep, then go; one still waiting stays.
+func TestAppliedChangesArePruned(t *testing.T) {
+	e := newEnv(t)
+	e.pull("point", KindSubscriptionChanged, "owner:o1", "", map[string]any{"plan": "pro", "status": "active", "paid_until": testStart})
+	e.pull("owner", loyalty.EvCardIssued, "card:k1", "p2", map[string]any{"occurred_at": testStart, "payload": map[string]any{"card": "k1"}})
+	if r := e.apply(); r.Applied != 1 || r.Waiting != 1 {
+		t.Fatalf("result %+v", r)
+	}
+	e.clock.Advance(DefaultKeep - time.Minute)
+	e.apply()
+	if n := e.count(`SELECT count(*) FROM sync_inbox`); n != 2 {
+		t.Fatalf("%d changes kept before their time is up, want 2", n)
+	}
+	e.clock.Advance(2 * time.Minute)
+	e.apply()
+	if n := e.count(`SELECT count(*) FROM sync_inbox`); n != 1 || e.count(`SELECT count(*) FROM sync_inbox WHERE applied_at IS NULL`) != 1 {
+		t.Fatalf("after %s: %d changes kept, want only the waiting one", DefaultKeep, n)
+	}
+}
+
+// TestStampsBeforeTheirCard: after a cloud restore the stream no longer
+// follows the order the points worked in; stamps of a card not heard of
+// yet wait (the rest goes on) and enter once the card arrives.
+func TestStampsBeforeTheirCard(t *testing.T) {
+	other, e := newEnv(t), newEnv(t)
+	programme := loyalty.Programme{Name: "Кофе", Kind: loyalty.KindStamp, PerReward: 5, Accrual: loyalty.PerVisit, RewardText: "кофе"}
+	for _, x := range []*env{other, e} {
+		if _, err := x.l.SaveProgramme(x.ctx, x.owner, programme); err != nil {
+			t.Fatal(err)
+		}
+	}
+	card, err := other.l.Enrol(other.ctx, other.owner, "0555 123 456", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.svc.OpenShift(other.ctx, other.owner); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"handover:H-1", "handover:H-2"} {
+		if _, err := other.l.Accrue(other.ctx, other.owner, card.Code, key, loyalty.Visit{Parcels: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := other.svc.Events(other.ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, later []counter.Event
+	for _, ev := range evs {
+		switch ev.Kind {
+		case loyalty.EvStampEarned:
+			first = append(first, ev)
+		case loyalty.EvCustomerCreated, loyalty.EvCardIssued:
+			later = append(later, ev)
+		}
+	}
+	for _, ev := range append(first, later...) {
+		e.pull("owner", ev.Kind, ev.Entity, "p2", map[string]any{"event_id": ev.ID, "occurred_at": ev.At, "payload": ev.Payload})
+	}
+	if r := e.apply(); r.Applied != 4 || r.Deferred != 0 || r.Failed != 0 {
+		t.Fatalf("result %+v, want all 4 applied in the end", r)
+	}
+	if got, err := e.l.FindCard(e.ctx, card.Code); err != nil || got.Balance != 2 {
+		t.Fatalf("the card: %+v, %v", got, err)
+	}
+	// Stamps of a card that never comes stay pending, counted as held.
+	e.pull("owner", loyalty.EvStampEarned, "card:x", "p2", map[string]any{"occurred_at": testStart,
+		"payload": map[string]any{"card": "x", "movement": "mx", "amount": 1}})
+	if r := e.apply(); r.Deferred != 1 {
+		t.Fatalf("result %+v, want the stamp deferred", r)
+	}
+	if s, _ := Summarise(e.ctx, e.svc); s.Held != 1 || s.SetAside != 0 {
+		t.Fatalf("summary %+v", s)
 	}
 }

@@ -131,7 +131,7 @@ type Summary struct {
 func Summarise(ctx context.Context, svc *counter.Service) (Summary, error) {
 	var s Summary
 	err := svc.DB().R.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM cloud_exceptions WHERE seen_at IS NULL),
-		(SELECT count(*) FROM sync_inbox_failed), (SELECT count(*) FROM sync_inbox)`).Scan(&s.OpenExceptions, &s.SetAside, &s.Held)
+		(SELECT count(*) FROM sync_inbox_failed), (SELECT count(*) FROM sync_inbox WHERE applied_at IS NULL)`).Scan(&s.OpenExceptions, &s.SetAside, &s.Held)
 	if err != nil {
 		return s, fmt.Errorf("cloud summary: %w", err)
 	}

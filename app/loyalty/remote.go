@@ -23,9 +23,15 @@ type Remote struct {
 	Data   []byte
 }
 
-// ErrRemoteData is a relayed event this build cannot enter (broken
-// payload, a card it never heard of): the inbox sets it aside.
-var ErrRemoteData = errors.New("loyalty: unusable relayed event")
+// ErrRemoteData is a relayed event this build cannot enter (a broken
+// payload): the inbox sets it aside. ErrRemoteCard is one about a card
+// this point has not heard of yet (after a cloud restore, the stream no
+// longer follows the order the points worked in): the inbox tries it again
+// once more changes have arrived.
+var (
+	ErrRemoteData = errors.New("loyalty: unusable relayed event")
+	ErrRemoteCard = errors.New("loyalty: relayed event of an unknown card")
+)
 
 // ApplyRemote enters another point's loyalty event into this point's
 // ledger, in the caller's transaction, so that a card works at every point
@@ -128,7 +134,10 @@ func (w *writer) ensureRemoteCustomer(uuid, origin, masked string, consentAt, at
 	if uuid == "" {
 		return 0, fmt.Errorf("%w: no customer id", ErrRemoteData)
 	}
-	if consentAt <= 0 {
+	// Another computer's clock may be ahead of this one: a member never
+	// joined later than now here (a visit here must not predate them).
+	at = min(at, w.nowMs())
+	if consentAt <= 0 || consentAt > at {
 		consentAt = at
 	}
 	if _, err := w.tx.Exec(`INSERT INTO loyalty_customers(uuid, phone, name, name_norm, consent_at, created_at, origin, masked_phone)
@@ -150,13 +159,13 @@ func (w *writer) remoteCard(ev Remote) error {
 	if err := decodeRemote(ev, &p); err != nil {
 		return err
 	}
-	code, ok := NormaliseCode(p.Code)
-	if !ok || p.Card == "" {
-		return fmt.Errorf("%w: card %q code %q", ErrRemoteData, p.Card, p.Code)
-	}
 	prog, err := loadProgramme(w.ctx, w.q(), 0)
 	if err != nil {
 		return err
+	}
+	code, ok := NormaliseCode(p.Code)
+	if !ok || p.Card == "" {
+		return fmt.Errorf("%w: card %q code %q", ErrRemoteData, p.Card, p.Code)
 	}
 	customer, err := w.ensureRemoteCustomer(p.Customer, ev.Origin, "", 0, ev.At.UnixMilli())
 	if err != nil {
@@ -164,7 +173,7 @@ func (w *writer) remoteCard(ev Remote) error {
 	}
 	if _, err := w.remoteCardRow(p.Card); err == nil {
 		return nil // entered before
-	} else if !errors.Is(err, ErrRemoteData) {
+	} else if !errors.Is(err, ErrRemoteCard) {
 		return err
 	}
 	// Another active card of the customer here (the revocation of the one
@@ -181,12 +190,15 @@ func (w *writer) remoteCard(ev Remote) error {
 	return nil
 }
 
-// remoteCardRow is a card by its id; ErrRemoteData when this point does
+// remoteCardRow is a card by its id; ErrRemoteCard when this point does
 // not know it.
 func (w *writer) remoteCardRow(uuid string) (cardRow, error) {
+	if uuid == "" {
+		return cardRow{}, fmt.Errorf("%w: no card id", ErrRemoteData)
+	}
 	c, err := scanCard(w.tx.QueryRow(`SELECT `+cardColumns+` WHERE c.uuid = ?`, uuid))
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("%w: unknown card %q", ErrRemoteData, uuid)
+		return c, fmt.Errorf("%w %q", ErrRemoteCard, uuid)
 	}
 	return c, err
 }

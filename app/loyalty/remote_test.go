@@ -161,12 +161,15 @@ func TestRemoteWithoutProgramme(t *testing.T) {
 	expectCode(t, apply(Remote{Kind: issued.Kind, Origin: "point-a", At: issued.At, Data: issued.Payload}), ErrNoProgramme)
 	for _, bad := range []Remote{
 		{Kind: EvStampEarned, Origin: "point-a", Data: []byte(`{"card":`)},
-		{Kind: EvStampEarned, Origin: "point-a", Data: []byte(`{"card":"nope","movement":"m1","amount":1}`)},
 		{Kind: EvCardKeyCreated, Origin: "point-a", Data: []byte(`{"public":"not a key"}`)},
 		{Kind: EvStampEarned, Data: []byte(`{}`)},
 	} {
 		if err := apply(bad); !errors.Is(err, ErrRemoteData) {
 			t.Fatalf("%s %s: %v, want ErrRemoteData", bad.Kind, bad.Data, err)
 		}
+	}
+	unknown := Remote{Kind: EvStampEarned, Origin: "point-a", Data: []byte(`{"card":"nope","movement":"m1","amount":1}`)}
+	if err := apply(unknown); !errors.Is(err, ErrRemoteCard) {
+		t.Fatalf("a stamp on a card not heard of: %v, want ErrRemoteCard", err)
 	}
 }

@@ -173,7 +173,7 @@ type PullResponse struct {
 // Streams a point pulls.
 const (
 	StreamPoint = "point" // manifests for it, exceptions about its parcels and cards, its settings and plan (owner.go)
-	StreamOwner = "owner" // loyalty movements, customers and cards from the owner's other points
+	StreamOwner = "owner" // loyalty movements, customers and cards of the owner's points (its own included: a restored point gets them back)
 )
 
 // Error is every non-2xx body: a stable code (below), a message for

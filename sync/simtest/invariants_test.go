@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"smartpoint/app/counter"
+	"smartpoint/app/inbox"
 	"smartpoint/app/loyalty"
 	"smartpoint/sync/client"
 	"smartpoint/sync/protocol"
@@ -157,8 +158,8 @@ func (w *world) check() []string {
 		}
 	}
 
-	// 4. Every loyalty change reaches every other point once, and never
-	// comes back to the point it came from.
+	// 4. Every loyalty change reaches every point once, the one it came
+	// from included (a restored point gets its own back).
 	seen := map[string]map[string]int{} // point → event id → times in its owner inbox
 	for _, p := range w.points {
 		seen[p.id] = map[string]int{}
@@ -178,10 +179,7 @@ func (w *world) check() []string {
 		w.cover["loyalty changes"]++
 		for _, p := range w.points {
 			n := seen[p.id][e.ID]
-			switch {
-			case p.id == e.Point && n != 0:
-				add("point %s got its own %s %s back %d times", p.name, e.Kind, e.ID, n)
-			case p.id != e.Point && n != 1:
+			if n != 1 {
 				add("point %s got %s %s of point %s %d times, want once", p.name, e.Kind, e.ID, name(e.Point), n)
 			}
 		}
@@ -254,46 +252,92 @@ func (w *world) check() []string {
 		}
 	}
 
-	// 6. A card's balance at its point is the sum of its movements the
-	// server holds. A card also moved by a copy of the database, or whose
-	// movements a restore took out of it, differs from the cloud by those:
-	// for it the sum of the movements the point still has must match.
-	for _, p := range w.points {
-		cardEvents := map[string][]serverEvent{}
-		for _, e := range byPoint[p.id] {
-			if strings.HasPrefix(e.Entity, "card:") && e.Status == protocol.StatusApplied {
-				cardEvents[e.Entity] = append(cardEvents[e.Entity], e)
+	// 6. Every point applied everything it pulled, and holds every card of
+	// the owner's points with the movements the server holds for it: those
+	// of the other points, and its own that it still has (the cloud never
+	// sends a point its own back). A movement the server no longer holds is
+	// one the cloud lost in a restore while the point that made it had lost
+	// it too (its own restore): the other points keep what they applied.
+	// A card's balance is the sum of the movements it holds plus the
+	// deficits of other points' spends that found the stamps gone.
+	cardEvents := map[string][]serverEvent{}
+	for _, e := range evs {
+		if strings.HasPrefix(e.Entity, "card:") && e.Status == protocol.StatusApplied {
+			if slices.Contains(unexpectedMovement, e.Kind) {
+				add("point %s: card %s has a %s the simulation never makes", name(e.Point), e.Entity, e.Kind)
 			}
+			cardEvents[e.Entity] = append(cardEvents[e.Entity], e)
 		}
-		for _, c := range p.cards() {
-			all, here := 0, 0
-			for _, e := range cardEvents["card:"+c.UUID] {
-				if slices.Contains(unexpectedMovement, e.Kind) {
-					add("point %s: card %s has a %s the simulation never makes", p.name, c.Code, e.Kind)
-				}
-				sign := movementSign[e.Kind]
-				if sign == 0 {
+	}
+	for _, p := range w.points {
+		// A change stays pending only while its card is unknown here, which
+		// lasts when the cloud lost the card's issue and no point still has
+		// it to push again (a restored cloud and a copy thrown away).
+		sum, err := inbox.Summarise(p.ctx, p.svc)
+		if err != nil {
+			add("point %s: %v", p.name, err)
+		}
+		if sum.SetAside != 0 {
+			failed, _ := inbox.FailedChanges(p.ctx, p.svc, 3)
+			add("point %s: %d pulled changes set aside, such as %+v", p.name, sum.SetAside, failed)
+		}
+		pending := 0
+		for _, stream := range []string{protocol.StreamPoint, protocol.StreamOwner} {
+			for _, in := range inboxes[p.id][stream] {
+				if p.applied(stream, in.Seq) {
 					continue
 				}
-				var m struct{ Amount int }
-				if err := json.Unmarshal([]byte(e.Payload), &m); err != nil {
-					add("point %s: %s %s has no amount: %v", p.name, e.Kind, e.ID, err)
-				}
-				all += sign * m.Amount
-				if _, ok := local[p.id][e.ID]; ok {
-					here += sign * m.Amount
+				pending++
+				if list := cardEvents[in.Entity]; len(list) > 0 && list[0].Kind == loyalty.EvCardIssued {
+					add("point %s: %s %s is not applied, though the cloud holds the card's issue (by %s)", p.name, in.Kind, in.Entity, name(list[0].Point))
+				} else {
+					w.cover["changes about a card the cloud lost"]++
 				}
 			}
-			bal := p.card(c.Code).Balance
-			switch {
-			case all == here && bal != all:
-				add("point %s: card %s shows %d, the server's movements add up to %d", p.name, c.Code, bal, all)
-			case all != here && bal != here:
-				add("point %s: card %s shows %d, the server's movements of the point's own events add up to %d", p.name, c.Code, bal, here)
-			case all == here:
+		}
+		if pending != sum.Held {
+			add("point %s: %d changes pending, the summary says %d", p.name, pending, sum.Held)
+		}
+		known := map[string]bool{}
+		for _, c := range p.cards() {
+			known["card:"+c.UUID] = true
+			held, total, deficit := p.movements(c.UUID)
+			for _, e := range cardEvents["card:"+c.UUID] {
+				var m struct{ Movement string }
+				if movementSign[e.Kind] == 0 || json.Unmarshal([]byte(e.Payload), &m) != nil || m.Movement == "" {
+					continue
+				}
+				_, has := held[m.Movement]
+				switch {
+				case !has:
+					add("point %s: card %s lacks %s %s of point %s", p.name, c.Code, e.Kind, m.Movement, name(e.Point))
+				case has:
+					w.cover["movements applied or made"]++
+				}
+				delete(held, m.Movement)
+			}
+			for uuid, origin := range held {
+				switch {
+				case origin == "":
+					// Its own movement the server lost with the event: 1 (the
+					// point still has the event) reports it.
+				case len(w.lost[origin]) > 0:
+					w.cover["movements the cloud and their point lost"]++
+				default:
+					add("point %s: card %s holds movement %s of point %s that the cloud never had", p.name, c.Code, uuid, name(origin))
+				}
+			}
+			if bal := p.card(c.Code).Balance; bal != total+deficit {
+				add("point %s: card %s shows %d, its movements add up to %d and deficits to %d", p.name, c.Code, bal, total, deficit)
+			} else if deficit > 0 {
+				w.cover["card balances with a deficit"]++
+			} else {
 				w.cover["card balances"]++
-			default:
-				w.cover["card balances with movements elsewhere"]++
+			}
+		}
+		for entity, list := range cardEvents {
+			if !known[entity] && list[0].Kind == loyalty.EvCardIssued && list[0].Point != p.id {
+				add("point %s does not know card %s of point %s", p.name, entity, name(list[0].Point))
 			}
 		}
 	}

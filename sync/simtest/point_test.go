@@ -13,6 +13,7 @@ import (
 	"smartpoint/app/auth"
 	"smartpoint/app/clock"
 	"smartpoint/app/counter"
+	"smartpoint/app/inbox"
 	"smartpoint/app/loyalty"
 	"smartpoint/app/scan"
 	"smartpoint/app/store"
@@ -85,7 +86,11 @@ func openPoint(t testing.TB, name, path string, c *clock.Fake, cfg pointConfig) 
 	}
 	p := &point{t: t, ctx: ctx, name: name, path: path, clock: c, db: db, svc: svc,
 		loy: loyalty.New(svc, loyalty.Options{}), log: newRing(200)}
-	p.cl = client.New(svc, clientOptions(c, cfg, p.log))
+	// As the app wires it: what a round pulls is applied (app/inbox); the
+	// applied changes stay, for the invariants to compare with the cloud.
+	opt := clientOptions(c, cfg, p.log)
+	opt.Apply = inbox.New(svc, p.loy, nil).KeepApplied(-1).Hook
+	p.cl = client.New(svc, opt)
 	t.Cleanup(p.close)
 	return p
 }
@@ -203,6 +208,42 @@ func (p *point) parcels(status counter.Status) []parcel {
 		p.t.Fatal(err)
 	}
 	return out
+}
+
+// applied reports whether the point applied a pulled change.
+func (p *point) applied(stream string, seq int64) bool {
+	p.t.Helper()
+	var n int
+	if err := p.db.R.QueryRowContext(p.ctx, `SELECT count(*) FROM sync_inbox WHERE stream = ? AND seq = ? AND applied_at IS NOT NULL`,
+		stream, seq).Scan(&n); err != nil {
+		p.t.Fatal(err)
+	}
+	return n > 0
+}
+
+// movements is a card's ledger at the point: each movement's origin (""
+// for the point's own) by id, the sum of the amounts and of the deficits.
+func (p *point) movements(cardUUID string) (origins map[string]string, total, deficit int) {
+	p.t.Helper()
+	rows, err := p.db.R.QueryContext(p.ctx, `SELECT m.uuid, m.origin, m.amount, m.deficit FROM loyalty_movements m
+		JOIN loyalty_cards c ON c.id = m.card_id WHERE c.uuid = ?`, cardUUID)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer rows.Close()
+	origins = map[string]string{}
+	for rows.Next() {
+		var uuid, origin string
+		var amount, d int
+		if err := rows.Scan(&uuid, &origin, &amount, &d); err != nil {
+			p.t.Fatal(err)
+		}
+		origins[uuid], total, deficit = origin, total+amount, deficit+d
+	}
+	if err := rows.Err(); err != nil {
+		p.t.Fatal(err)
+	}
+	return origins, total, deficit
 }
 
 // card is an active loyalty card of the point.

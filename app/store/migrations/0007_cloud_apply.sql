@@ -1,6 +1,13 @@
 -- Applying what the counter pulls from the cloud (package app/inbox): loyalty from the owner's
 -- other points, exceptions, partner manifests, the owner's settings and the subscription.
 
+-- When a pulled change was applied (NULL: still to apply). Applied changes stay a while as the
+-- record of what the cloud sent, then are pruned; a stream reset deletes its rows as before and
+-- the changes pulled again are applied again, which changes nothing (every apply is idempotent).
+ALTER TABLE sync_inbox ADD COLUMN applied_at INTEGER;
+CREATE INDEX sync_inbox_pending ON sync_inbox(stream, seq) WHERE applied_at IS NULL;
+CREATE INDEX sync_inbox_applied ON sync_inbox(applied_at) WHERE applied_at IS NOT NULL;
+
 -- Where a loyalty row came from: '' for this point, else the cloud id of the point that wrote
 -- it. Customers of other points carry only their masked phone (the event log never holds a
 -- phone), so they are recognised here by their card, not by number.

@@ -269,7 +269,7 @@ func testOverdrawnMalformed(t *testing.T, f fixture) {
 			t.Fatalf("owner stream change %d is not valid JSON text: %q", ch.Seq, ch.Data)
 		}
 	}
-	if got := eventIDs(t, pullAll(t, f.s, a, protocol.StreamOwner)); len(got) != 7 || got[6] != "bad-utf8" {
+	if got := eventIDs(t, pullAll(t, f.s, a, protocol.StreamOwner)); len(got) != 8 || got[7] != "bad-utf8" {
 		t.Fatalf("point a pulled %v", got)
 	}
 }

@@ -15,8 +15,11 @@ func Reset(epoch, why string) error {
 
 // Pull reads one page of a point's stream inside r (one snapshot).
 //
-// The point stream is "point:<id>"; the owner stream is "owner:<owner>"
-// without the changes that came from the pulling point itself. A cursor
+// The point stream is "point:<id>"; the owner stream is "owner:<owner>",
+// the pulling point's own changes included: a point restored from a
+// backup gets back the loyalty it had pushed since (its cards and their
+// movements, its card-signing key), and a point that still has them
+// applies nothing twice (every change carries its ids). A cursor
 // from another epoch, one past the stream's head (the server went back
 // in time without a new epoch) or one that does not decode is a reset.
 // The next cursor is the last change given when there are more, else the
@@ -36,7 +39,7 @@ func Pull(ctx context.Context, r ReadTx, pointID, stream, cursor string, limit i
 	case protocol.StreamPoint:
 		key = PointStream(pointID)
 	case protocol.StreamOwner:
-		key, exclude = OwnerStream(owner), pointID
+		key = OwnerStream(owner)
 	default:
 		return protocol.PullResponse{}, &protocol.Error{Code: protocol.ErrBadRequest, Message: "unknown stream " + stream}
 	}
