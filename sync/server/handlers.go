@@ -63,8 +63,10 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	code := NormalizeCode(req.ActivationCode)
 	verify := func(hash string) bool {
-		ok, _ := s.verify(ctx, code, hash)
-		return ok
+		return matchActivation(code, hash, func(code, phc string) bool {
+			ok, _ := s.verify(ctx, code, phc)
+			return ok
+		})
 	}
 	p, err := s.st.Activate(ctx, verify, req.DeviceID, toks.records, now)
 	switch {

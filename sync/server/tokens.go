@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -299,8 +300,8 @@ func NormalizeCode(code string) string {
 }
 
 // IssueActivation makes a one-time activation code for a point, valid
-// for ttl, and stores its argon2id hash; the clear code is returned
-// once, for the installer.
+// for ttl, and stores its argon2id hash behind a lookup tag (see
+// codeLookup); the clear code is returned once, for the installer.
 func IssueActivation(ctx context.Context, st store.Store, pointID string, ttl time.Duration, p auth.Params, now time.Time) (code string, expires time.Time, err error) {
 	if ttl <= 0 {
 		ttl = DefaultActivationTTL
@@ -313,9 +314,37 @@ func IssueActivation(ctx context.Context, st store.Store, pointID string, ttl ti
 	if err != nil {
 		return "", time.Time{}, err
 	}
+	hash = codeLookup(NormalizeCode(code)) + hash
 	expires = now.Add(ttl)
 	if err := st.AddActivation(ctx, pointID, hash, expires); err != nil {
 		return "", time.Time{}, err
 	}
 	return code, expires, nil
+}
+
+// An activation code's stored hash starts with a lookup tag: the first 8
+// bytes of the code's SHA-256. A registration then runs the slow argon2id
+// check only for the code whose tag matches, not for every pending code
+// of every owner (which made each wrong code cost one argon2id per
+// pending code). The tag gives nothing away: finding a 60-bit code from
+// it is a brute force of 2^60 SHA-256. Hashes stored without one (before
+// the tag) are checked as before.
+const lookupPrefix = "sha256:"
+
+func codeLookup(normalized string) string {
+	sum := sha256.Sum256([]byte(normalized))
+	return lookupPrefix + hex.EncodeToString(sum[:8]) + "|"
+}
+
+// matchActivation reports whether a stored activation hash is code's: the
+// tag first (cheap), then argon2id.
+func matchActivation(code, stored string, verify func(code, phc string) bool) bool {
+	if strings.HasPrefix(stored, lookupPrefix) {
+		tag, phc, ok := strings.Cut(stored, "|")
+		if !ok || subtle.ConstantTimeCompare([]byte(tag+"|"), []byte(codeLookup(code))) != 1 {
+			return false
+		}
+		stored = phc
+	}
+	return verify(code, stored)
 }
