@@ -210,37 +210,16 @@ func TestSettingsAndPlanFromTheOwner(t *testing.T) {
 // this point has a programme: it and the changes after it wait in the
 // inbox, and enter once the programme is set up.
 func TestLoyaltyWaitsForAProgramme(t *testing.T) {
-	other, e := newEnv(t), newEnv(t)
-	programme := loyalty.Programme{Name: "Кофе", Kind: loyalty.KindStamp, PerReward: 5, Accrual: loyalty.PerVisit, RewardText: "кофе"}
-	if _, err := other.l.SaveProgramme(other.ctx, other.owner, programme); err != nil {
-		t.Fatal(err)
-	}
-	card, err := other.l.Enrol(other.ctx, other.owner, "0555 123 456", "", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := other.svc.OpenShift(other.ctx, other.owner); err != nil {
-		t.Fatal(err)
-	}
-	for _, key := range []string{"handover:H-1", "handover:H-2"} {
-		if _, err := other.l.Accrue(other.ctx, other.owner, card.Code, key, loyalty.Visit{Parcels: 1}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	evs, err := other.svc.Events(other.ctx, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEnv(t)
+	card, evs := otherPoint(t)
 	for _, ev := range evs {
-		if ev.Kind == loyalty.EvCustomerCreated || ev.Kind == loyalty.EvCardIssued || ev.Kind == loyalty.EvStampEarned {
-			e.pull("owner", ev.Kind, ev.Entity, "p2", map[string]any{"event_id": ev.ID, "occurred_at": ev.At, "payload": ev.Payload})
-		}
+		e.relay(ev)
 	}
 	r := e.apply()
 	if r.Waiting != 3 || r.Applied != 1 {
 		t.Fatalf("before a programme: %+v", r)
 	}
-	if _, err := e.l.SaveProgramme(e.ctx, e.owner, programme); err != nil {
+	if _, err := e.l.SaveProgramme(e.ctx, e.owner, coffee); err != nil {
 		t.Fatal(err)
 	}
 	if r := e.apply(); r.Applied != 3 || r.Waiting != 0 || r.Failed != 0 {
@@ -277,12 +256,50 @@ func TestAppliedChangesArePruned(t *testing.T) {
 // follows the order the points worked in; stamps of a card not heard of
 // yet wait (the rest goes on) and enter once the card arrives.
 func TestStampsBeforeTheirCard(t *testing.T) {
-	other, e := newEnv(t), newEnv(t)
-	programme := loyalty.Programme{Name: "Кофе", Kind: loyalty.KindStamp, PerReward: 5, Accrual: loyalty.PerVisit, RewardText: "кофе"}
-	for _, x := range []*env{other, e} {
-		if _, err := x.l.SaveProgramme(x.ctx, x.owner, programme); err != nil {
-			t.Fatal(err)
+	e := newEnv(t)
+	if _, err := e.l.SaveProgramme(e.ctx, e.owner, coffee); err != nil {
+		t.Fatal(err)
+	}
+	card, evs := otherPoint(t)
+	var first, later []counter.Event
+	for _, ev := range evs {
+		switch ev.Kind {
+		case loyalty.EvStampEarned:
+			first = append(first, ev)
+		case loyalty.EvCustomerCreated, loyalty.EvCardIssued:
+			later = append(later, ev)
 		}
+	}
+	for _, ev := range append(first, later...) {
+		e.relay(ev)
+	}
+	if r := e.apply(); r.Applied != 4 || r.Deferred != 0 || r.Failed != 0 {
+		t.Fatalf("result %+v, want all 4 applied in the end", r)
+	}
+	if got, err := e.l.FindCard(e.ctx, card.Code); err != nil || got.Balance != 2 {
+		t.Fatalf("the card: %+v, %v", got, err)
+	}
+	// Stamps of a card that never comes stay pending, counted as held.
+	e.pull("owner", loyalty.EvStampEarned, "card:x", "p2", map[string]any{"occurred_at": testStart,
+		"payload": map[string]any{"card": "x", "movement": "mx", "amount": 1}})
+	if r := e.apply(); r.Deferred != 1 {
+		t.Fatalf("result %+v, want the stamp deferred", r)
+	}
+	if s, _ := Summarise(e.ctx, e.svc); s.Held != 1 || s.SetAside != 0 {
+		t.Fatalf("summary %+v", s)
+	}
+}
+
+var coffee = loyalty.Programme{Name: "Кофе", Kind: loyalty.KindStamp, PerReward: 5, Accrual: loyalty.PerVisit, RewardText: "кофе"}
+
+// otherPoint is another point of the owner with the coffee programme, a
+// member enrolled and two visits stamped: the card and the point's
+// loyalty events (customer, card, stamps).
+func otherPoint(t *testing.T) (loyalty.Card, []counter.Event) {
+	t.Helper()
+	other := newEnv(t)
+	if _, err := other.l.SaveProgramme(other.ctx, other.owner, coffee); err != nil {
+		t.Fatal(err)
 	}
 	card, err := other.l.Enrol(other.ctx, other.owner, "0555 123 456", "", true)
 	if err != nil {
@@ -300,31 +317,17 @@ func TestStampsBeforeTheirCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var first, later []counter.Event
+	var out []counter.Event
 	for _, ev := range evs {
-		switch ev.Kind {
-		case loyalty.EvStampEarned:
-			first = append(first, ev)
-		case loyalty.EvCustomerCreated, loyalty.EvCardIssued:
-			later = append(later, ev)
+		if ev.Kind == loyalty.EvCustomerCreated || ev.Kind == loyalty.EvCardIssued || ev.Kind == loyalty.EvStampEarned {
+			out = append(out, ev)
 		}
 	}
-	for _, ev := range append(first, later...) {
-		e.pull("owner", ev.Kind, ev.Entity, "p2", map[string]any{"event_id": ev.ID, "occurred_at": ev.At, "payload": ev.Payload})
-	}
-	if r := e.apply(); r.Applied != 4 || r.Deferred != 0 || r.Failed != 0 {
-		t.Fatalf("result %+v, want all 4 applied in the end", r)
-	}
-	if got, err := e.l.FindCard(e.ctx, card.Code); err != nil || got.Balance != 2 {
-		t.Fatalf("the card: %+v, %v", got, err)
-	}
-	// Stamps of a card that never comes stay pending, counted as held.
-	e.pull("owner", loyalty.EvStampEarned, "card:x", "p2", map[string]any{"occurred_at": testStart,
-		"payload": map[string]any{"card": "x", "movement": "mx", "amount": 1}})
-	if r := e.apply(); r.Deferred != 1 {
-		t.Fatalf("result %+v, want the stamp deferred", r)
-	}
-	if s, _ := Summarise(e.ctx, e.svc); s.Held != 1 || s.SetAside != 0 {
-		t.Fatalf("summary %+v", s)
-	}
+	return card, out
+}
+
+// relay pulls another point's event as the owner's stream brings it.
+func (e *env) relay(ev counter.Event) {
+	e.t.Helper()
+	e.pull("owner", ev.Kind, ev.Entity, "p2", map[string]any{"event_id": ev.ID, "occurred_at": ev.At, "payload": ev.Payload})
 }
