@@ -580,13 +580,14 @@ const cardStatsDrift = `SELECT count(*) FROM (
 	       count(m.id) FILTER (WHERE m.amount > 0 AND m.visit_at >= w.since) AS want_visits,
 	       coalesce(sum(m.amount) FILTER (WHERE m.visit_at >= w.since), 0) AS want_earned,
 	       coalesce(sum(m.amount), 0) AS want_lifetime, coalesce(s.balance, 0) AS balance,
+	       s.card_id IS NOT NULL AND s.customer_id IS NOT c.customer_id AS wrong_holder,
 	       (SELECT coalesce(sum(remaining), 0) FROM loyalty_movements l WHERE l.card_id = c.id) AS want_balance
 	FROM loyalty_cards c
 	CROSS JOIN (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM loyalty_state WHERE key = 'stats_since'), 0) AS since) w
 	LEFT JOIN loyalty_card_stats s ON s.card_id = c.id
 	LEFT JOIN loyalty_movements m ON m.card_id = c.id AND m.kind = 'earn'
 	GROUP BY c.id)
-WHERE visits <> want_visits OR earned <> want_earned OR lifetime <> want_lifetime OR balance <> want_balance`
+WHERE visits <> want_visits OR earned <> want_earned OR lifetime <> want_lifetime OR balance <> want_balance OR wrong_holder`
 
 // lotRow is a lot before a step, in spending order.
 type lotRow struct {

@@ -269,11 +269,12 @@ func (s *Service) segmentSet(ctx context.Context, now time.Time, opt SegmentOpti
 	if lifetime {
 		lifetimes = newByID[int](maxCard)
 	}
+	holders := newByID[int64](maxCard) // card → customer row id, from the per-card figures
 	var wg sync.WaitGroup
 	var earnErr, restErr error
+	var fromStats bool
 	wg.Go(func() {
-		var fromStats bool
-		if fromStats, earnErr = statsByCard(ctx, s.r(), since, nowMs, earned, balances, lifetimes); earnErr != nil || fromStats {
+		if fromStats, earnErr = statsByCard(ctx, s.r(), since, nowMs, earned, balances, lifetimes, holders); earnErr != nil || fromStats {
 			return
 		}
 		if earnErr = earnedBetween(ctx, s.r(), since, math.MaxInt64, earned); earnErr != nil {
@@ -283,15 +284,21 @@ func (s *Service) segmentSet(ctx context.Context, now time.Time, opt SegmentOpti
 			earnErr = lifetimeByCard(ctx, s.r(), lifetimes)
 		}
 	})
-	wg.Go(func() {
-		var slots *byID[int32]
-		if set.members, slots, restErr = activeMembers(ctx, s.r(), maxCustomer); restErr != nil {
-			return
-		}
-		restErr = cardOwners(ctx, s.r(), slots, owners)
-	})
+	var slots *byID[int32]
+	wg.Go(func() { set.members, slots, restErr = activeMembers(ctx, s.r(), maxCustomer) })
 	wg.Wait()
 	if err := cmp.Or(earnErr, restErr); err != nil {
+		return nil, err
+	}
+	// Who holds each card: the figures say for every card that ever moved
+	// (the others have nothing to add); the full pass reads the cards.
+	if fromStats {
+		holders.each(func(card, customer int64) {
+			if slot, ok := slots.get(customer); ok {
+				owners.set(card, slot)
+			}
+		})
+	} else if err := cardOwners(ctx, s.r(), slots, owners); err != nil {
 		return nil, err
 	}
 	owners.each(func(card int64, i int32) {

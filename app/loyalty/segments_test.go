@@ -279,7 +279,7 @@ func TestSegmentsFromCardStats(t *testing.T) {
 		t.Helper()
 		since := e.clock.Now().AddDate(0, 0, -DefaultSegmentWindowDays).UnixMilli()
 		earned, lifetime := newByID[earnAgg](0), newByID[int](0)
-		ok, err := statsByCard(e.ctx, e.db.R, since, e.clock.Now().UnixMilli(), earned, newByID[int](0), lifetime)
+		ok, err := statsByCard(e.ctx, e.db.R, since, e.clock.Now().UnixMilli(), earned, newByID[int](0), lifetime, newByID[int64](0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -364,7 +364,7 @@ func TestCardStatsBalances(t *testing.T) {
 		now := e.clock.Now()
 		since := now.AddDate(0, 0, -DefaultSegmentWindowDays).UnixMilli()
 		got, want := newByID[int](0), newByID[int](0)
-		ok, err := statsByCard(e.ctx, e.db.R, since, now.UnixMilli(), newByID[earnAgg](0), got, nil)
+		ok, err := statsByCard(e.ctx, e.db.R, since, now.UnixMilli(), newByID[earnAgg](0), got, nil, newByID[int64](0))
 		if err != nil || !ok {
 			t.Fatalf("%s: figures answered %v, %v", when, ok, err)
 		}

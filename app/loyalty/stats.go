@@ -69,10 +69,11 @@ const maxStatsLag = 31 * dayMs
 
 // statsByCard fills, from the per-card figures in one read snapshot, what
 // each card earned in the window starting at since, the live balance of
-// its lots at now and, with lifetimes, what it earned ever. It reports
+// its lots at now, who holds it and, with lifetimes, what it earned ever. It reports
 // false, having read nothing, when the figures start after since, or
 // long before it (only the full pass can answer well then).
-func statsByCard(ctx context.Context, db *sql.DB, since, now int64, earned *byID[earnAgg], balances, lifetimes *byID[int]) (bool, error) {
+func statsByCard(ctx context.Context, db *sql.DB, since, now int64, earned *byID[earnAgg], balances, lifetimes *byID[int],
+	holders *byID[int64]) (bool, error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return false, fmt.Errorf("card stats: %w", err)
@@ -95,17 +96,18 @@ func statsByCard(ctx context.Context, db *sql.DB, since, now int64, earned *byID
 	if err != nil {
 		return false, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT card_id, visits, earned, lifetime, balance FROM loyalty_card_stats`)
+	rows, err := tx.QueryContext(ctx, `SELECT card_id, visits, earned, lifetime, balance, customer_id FROM loyalty_card_stats`)
 	if err != nil {
 		return false, fmt.Errorf("card stats: %w", err)
 	}
 	defer rows.Close()
-	var card, visits, amount, lifetime, balance any
+	var card, visits, amount, lifetime, balance, holder any
 	for rows.Next() {
-		if err := rows.Scan(&card, &visits, &amount, &lifetime, &balance); err != nil {
+		if err := rows.Scan(&card, &visits, &amount, &lifetime, &balance, &holder); err != nil {
 			return false, fmt.Errorf("card stats: %w", err)
 		}
 		id := asInt(card)
+		holders.set(id, asInt(holder))
 		e := earnAgg{visits: int(asInt(visits)), amount: int(asInt(amount))}
 		if b, ok := behind.get(id); ok {
 			e.visits, e.amount = e.visits-b.visits, e.amount-b.amount
