@@ -147,12 +147,13 @@ type SegmentMember struct {
 //
 // The thresholds are relative to the point's own members, so the same
 // ledger always gives the same segments at the same time. It reads the
-// window's earnings by card from the per-card figures (stats.go: one row
-// per card, less what the sweep has not aged out yet) — or, for a window
-// those figures cannot answer, grouped from the earnings index — on one
-// connection while another reads the members, their cards and the live
-// lots' balances (BenchmarkSegments: 200,000 members, 2,000,000
-// movements). The parts may thus come from snapshots a write apart.
+// window's earnings, balances and holders by card from the per-card
+// figures (stats.go: one row per card, less what the sweep has not aged
+// out yet) — or, for a window those figures cannot answer, from the
+// earnings and live-lots indexes and the cards — on one connection while
+// another reads the members (BenchmarkSegments: 200,000 members,
+// 2,000,000 movements). The parts may thus come from snapshots a write
+// apart.
 func (s *Service) Segments(ctx context.Context, opt SegmentOptions) (SegmentReport, error) {
 	if err := opt.normalise(); err != nil {
 		return SegmentReport{}, err
