@@ -299,7 +299,7 @@ func (s *Store) Dashboard(ctx context.Context, ownerID string, from, to, now tim
 	var d protocol.Dashboard
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
-		d, err = core.Dashboard(ctx, dashTx{tx}, ownerID, from, to, now)
+		d, err = core.Dashboard(ctx, dashTx{tx}, dashboardSQL, ownerID, from, to, now)
 		return err
 	})
 	return d, err
@@ -541,85 +541,40 @@ func (d dashTx) Points(ctx context.Context, ownerID string) ([]store.Point, erro
 	return out, rows.Err()
 }
 
-// figures runs a query whose rows are (point id, bigint…) and adds each
-// row to the point's figures with set.
-func figures(ctx context.Context, tx pgx.Tx, query string, args []any, n int, set func(f *protocol.Figures, v []int64)) (map[string]protocol.Figures, error) {
-	rows, err := tx.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]protocol.Figures{}
-	for rows.Next() {
-		var point string
-		v := make([]int64, n)
-		dest := []any{&point}
-		for i := range v {
-			dest = append(dest, &v[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		f := out[point]
-		set(&f, v)
-		out[point] = f
-	}
-	return out, rows.Err()
-}
-
-func (d dashTx) EventFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	return figures(ctx, d.tx, `SELECT point_id, count(*), count(*) FILTER (WHERE status = 'rejected') FROM events
+// dashboardSQL are the dashboard's queries (core.DashboardSQL), bound
+// $1 owner, $2 from, $3 to (Stock: $2 to).
+var dashboardSQL = core.DashboardSQL{
+	Events: `SELECT point_id, count(*), count(*) FILTER (WHERE status = 'rejected') FROM events
 		WHERE owner_id = $1 AND received_at >= $2 AND received_at < $3 GROUP BY point_id`,
-		[]any{ownerID, from, to}, 2, func(f *protocol.Figures, v []int64) {
-			f.EventsPushed, f.EventsRejected = v[0], v[1]
-		})
-}
-
-func (d dashTx) ParcelFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	counts, err := figures(ctx, d.tx, `SELECT point_id,
+	Parcels: `SELECT point_id,
 			count(*) FILTER (WHERE kind = 'parcel.accepted'),
 			count(*) FILTER (WHERE kind = 'parcel.issued'),
 			count(*) FILTER (WHERE kind = 'parcel.returned')
 		FROM events WHERE owner_id = $1 AND kind IN ('parcel.accepted', 'parcel.issued', 'parcel.returned') AND status = 'applied'
 			AND occurred_at >= $2 AND occurred_at < $3 GROUP BY point_id`,
-		[]any{ownerID, from, to}, 3, func(f *protocol.Figures, v []int64) {
-			f.ParcelsAccepted, f.ParcelsIssued, f.ParcelsReturned = v[0], v[1], v[2]
-		})
-	if err != nil {
-		return nil, err
-	}
-	stock, err := figures(ctx, d.tx, `SELECT point_id, count(*) FROM (
+	Stock: `SELECT point_id, count(*) FROM (
 			SELECT point_id, kind, row_number() OVER (PARTITION BY entity ORDER BY server_seq DESC) AS rn
 			FROM events WHERE owner_id = $1 AND kind IN ('parcel.accepted', 'parcel.issued', 'parcel.returned') AND status = 'applied'
 				AND occurred_at < $2) AS last
 		WHERE rn = 1 AND kind = 'parcel.accepted' GROUP BY point_id`,
-		[]any{ownerID, to}, 1, func(f *protocol.Figures, v []int64) { f.StockOnHand = v[0] })
-	if err != nil {
-		return nil, err
-	}
-	for p, f := range stock {
-		c := counts[p]
-		c.StockOnHand = f.StockOnHand
-		counts[p] = c
-	}
-	return counts, nil
-}
-
-func (d dashTx) LoyaltyFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	return figures(ctx, d.tx, `SELECT point_id,
+	Loyalty: `SELECT point_id,
 			COALESCE(SUM(amount) FILTER (WHERE kind = 'earn'), 0)::bigint,
 			count(*) FILTER (WHERE kind = 'redeem'),
 			COALESCE(-SUM(amount) FILTER (WHERE kind = 'redeem'), 0)::bigint
 		FROM loyalty_movements WHERE owner_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY point_id`,
-		[]any{ownerID, from, to}, 3, func(f *protocol.Figures, v []int64) {
-			f.StampsEarned, f.Redemptions, f.Redeemed = v[0], v[1], v[2]
-		})
+	Exceptions: `SELECT p, count(*) FILTER (WHERE x.raised_at >= $2), count(*)
+		FROM exceptions x, unnest(x.points) AS p WHERE x.owner_id = $1 AND x.raised_at < $3 GROUP BY p`,
 }
 
-func (d dashTx) ExceptionFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	return figures(ctx, d.tx, `SELECT p, count(*) FILTER (WHERE x.raised_at >= $1), count(*)
-		FROM exceptions x, unnest(x.points) AS p WHERE x.owner_id = $2 AND x.raised_at < $3 GROUP BY p`,
-		[]any{from, ownerID, to}, 2, func(f *protocol.Figures, v []int64) {
-			f.ExceptionsRaised, f.ExceptionsOpen = v[0], v[1]
-		})
+func (d dashTx) Figures(ctx context.Context, query, ownerID string, times []time.Time, scan func(core.Rows) error) error {
+	args := []any{ownerID}
+	for _, t := range times {
+		args = append(args, t)
+	}
+	rows, err := d.tx.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return scan(rows)
 }

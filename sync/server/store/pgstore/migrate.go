@@ -4,14 +4,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"smartpoint/sync/server/store/internal/core"
 )
 
 //go:embed migrations/postgres/*.sql
@@ -23,42 +20,8 @@ const migrationDir = "migrations/postgres"
 // at once from migrating together ("SPSV" as a number).
 const migrationLock = 0x53505356
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads the embedded scripts, numbered 1..n without gaps.
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, migrationDir)
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		n, ok := strings.CutSuffix(e.Name(), ".sql")
-		if !ok {
-			continue
-		}
-		num, _, _ := strings.Cut(n, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration without a number: %s", e.Name())
-		}
-		b, err := migrationFS.ReadFile(path.Join(migrationDir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: n, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migrations must be numbered 1..n without gaps, got %s", m.name)
-		}
-	}
-	return out, nil
+func loadMigrations() ([]core.Migration, error) {
+	return core.LoadMigrations(migrationFS, migrationDir)
 }
 
 // migrate applies the pending migrations in one transaction (PostgreSQL's
@@ -87,11 +50,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 		for _, m := range ms[current:] {
 			// No arguments: the simple protocol, which runs a whole script.
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO sp_schema_migrations(version, name) VALUES($1, $2)`, m.version, m.name); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, `INSERT INTO sp_schema_migrations(version, name) VALUES($1, $2)`, m.Version, m.Name); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 		}
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"smartpoint/sync/protocol"
 	"smartpoint/sync/server/store"
+	"smartpoint/sync/server/store/internal/core"
 	"smartpoint/sync/server/store/storetest"
 )
 
@@ -120,5 +122,77 @@ func TestReopenKeepsState(t *testing.T) {
 	res, err := s2.Push(ctx, a.ID, req, time.Now())
 	if err != nil || res.Results[0].Status != protocol.StatusDuplicate {
 		t.Fatalf("re-push through the second store = %+v, %v; want a duplicate", res, err)
+	}
+}
+
+// A store from before push_write_path (the webhook outbox filled by a
+// trigger) opens migrated: what the trigger queued stays, and the push
+// queues from then on, once per event.
+func TestUpgradeToPushWritePath(t *testing.T) {
+	dsn := freshDSN(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE sp_schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	before := slices.IndexFunc(ms, func(m core.Migration) bool { return strings.HasSuffix(m.Name, "_push_write_path") })
+	if before < 0 {
+		t.Fatal("no push_write_path migration")
+	}
+	for _, m := range ms[:before] {
+		if _, err := conn.Exec(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO sp_schema_migrations(version, name) VALUES($1, $2)`, m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO owners(id, name, created_at, seq) VALUES('o', 'o', now(), 1)`,
+		`INSERT INTO points(id, owner_id, name, created_at) VALUES('p', 'o', 'p', now())`,
+		`INSERT INTO webhooks(id, owner_id, url, secret, created_at) VALUES('w', 'o', 'https://x.example', 's', now())`,
+		`INSERT INTO events(owner_id, event_id, point_id, device_id, incarnation, client_seq, kind, entity, received_at, status, server_seq)
+			VALUES('o', 'old', 'p', 'd', 'i', 1, 'parcel.accepted', 'parcel:x:1', now(), 'applied', 1)`,
+		`INSERT INTO devices(point_id, device_id, incarnation, last_acked, updated_at) VALUES('p', 'd', 'i', 1, now())`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("Open of a store from before push_write_path: %v", err)
+	}
+	defer s.Close()
+	now := time.Now()
+	req := protocol.PushRequest{Protocol: protocol.Version, DeviceID: "d", Incarnation: "i", Events: []protocol.Event{
+		{ID: "old", ClientSeq: 1, Kind: "parcel.accepted", Entity: "parcel:x:1", OccurredAt: now, Payload: []byte(`{}`)},
+		{ID: "new", ClientSeq: 2, Kind: "parcel.issued", Entity: "parcel:x:1", OccurredAt: now, Payload: []byte(`{}`)},
+		{ID: "login", ClientSeq: 3, Kind: "clerk.login", Entity: "clerk:1", OccurredAt: now, Payload: []byte(`{}`)}}}
+	res, err := s.Push(ctx, "p", req, now)
+	if err != nil || res.Results[0].Status != protocol.StatusDuplicate || res.Results[1].Status != protocol.StatusApplied {
+		t.Fatalf("Push = %+v, %v", res, err)
+	}
+	rows, err := conn.Query(ctx, `SELECT event_id FROM webhook_outbox ORDER BY n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || !slices.Equal(queued, []string{"old", "new"}) {
+		t.Fatalf("outbox = %v (%v), want [old new]", queued, err)
+	}
+	var triggers int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal`).Scan(&triggers); err != nil || triggers != 0 {
+		t.Fatalf("%d triggers left on events (%v)", triggers, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -139,7 +140,21 @@ func (w writeTx) InsertEvents(ctx context.Context, events []core.StoredEvent) er
 			AS u(event_id, client_seq, kind, entity, occurred_at, clerk_id, shift_id, payload, status, code, message, server_seq, warnings)`,
 		first.OwnerID, first.PointID, first.DeviceID, first.Incarnation, first.ReceivedAt,
 		keys, seqs, kinds, entities, occurred, clerks, shifts, payloads, statuses, codes, messages, serverSeqs, warnings)
-	return err
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	// The applied events of the webhook kinds, queued for the delivery
+	// worker when the owner has an active webhook, in the batch's order
+	// (the outbox's n is the order they are delivered in).
+	if hooked := core.WebhookEventKeys(events); len(hooked) > 0 {
+		_, err = w.tx.Exec(ctx, `INSERT INTO webhook_outbox(owner_id, event_id)
+			SELECT $1, u.key FROM unnest($2::text[]) WITH ORDINALITY AS u(key, i)
+			WHERE EXISTS (SELECT 1 FROM webhooks WHERE owner_id = $1 AND disabled_at IS NULL) ORDER BY u.i`, first.OwnerID, hooked)
+		if err != nil {
+			return fmt.Errorf("queue webhooks: %w", err)
+		}
+	}
+	return nil
 }
 
 func (w writeTx) Parcels(ctx context.Context, ownerID string, entities []string) (map[string]core.Parcel, error) {
@@ -193,26 +208,31 @@ func (w writeTx) AppendChange(ctx context.Context, ownerID, stream string, c sto
 	return w.AppendChanges(ctx, ownerID, stream, []store.Change{c})
 }
 
+// AppendChanges takes the changes' seqs from the stream's head and
+// inserts them in one statement (one round trip). The head's upsert
+// takes the stream's row lock until commit: the next writer of this
+// stream waits, so seqs commit in order.
 func (w writeTx) AppendChanges(ctx context.Context, ownerID, stream string, cs []store.Change) (int64, error) {
-	var last int64
-	// The upsert takes the stream's row lock until commit: the next
-	// writer of this stream waits, so seqs commit in order.
-	err := w.tx.QueryRow(ctx, `INSERT INTO stream_heads(stream, owner_id, seq) VALUES($1, $2, $3)
-		ON CONFLICT (stream) DO UPDATE SET seq = stream_heads.seq + excluded.seq RETURNING seq`, stream, ownerID, len(cs)).Scan(&last)
-	if err != nil {
-		return 0, err
-	}
 	n := len(cs)
-	seqs, kinds, entities, origins, data := make([]int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	kinds, entities, origins, data := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	ats := make([]time.Time, n)
 	for i, c := range cs {
-		seqs[i], kinds[i], entities[i], origins[i], ats[i], data[i] = last-int64(n-1-i), c.Kind, c.Entity, c.Origin, c.At, string(c.Data)
+		kinds[i], entities[i], origins[i], ats[i], data[i] = c.Kind, c.Entity, c.Origin, c.At, string(c.Data)
 	}
-	_, err = w.tx.Exec(ctx, `INSERT INTO changes(stream, seq, owner_id, kind, entity, origin, at, data)
-		SELECT $1, u.seq, $2, u.kind, u.entity, u.origin, u.at, u.data::json
-		FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) AS u(seq, kind, entity, origin, at, data)`,
-		stream, ownerID, seqs, kinds, entities, origins, ats, data)
-	return last, err
+	var last int64
+	err := w.tx.QueryRow(ctx, `WITH head AS (
+			INSERT INTO stream_heads(stream, owner_id, seq) VALUES($1, $2, $3)
+			ON CONFLICT (stream) DO UPDATE SET seq = stream_heads.seq + excluded.seq RETURNING seq),
+		rows AS (
+			INSERT INTO changes(stream, seq, owner_id, kind, entity, origin, at, data)
+			SELECT $1, head.seq - $3 + u.i, $2, u.kind, u.entity, u.origin, u.at, u.data::json
+			FROM head, unnest($4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+				WITH ORDINALITY AS u(kind, entity, origin, at, data, i))
+		SELECT seq FROM head`, stream, ownerID, n, kinds, entities, origins, ats, data).Scan(&last)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s: %w", stream, err)
+	}
+	return last, nil
 }
 
 // readTx is core.ReadTx on a REPEATABLE READ, read-only transaction.

@@ -127,7 +127,7 @@ func (s *Store) PublishManifest(ctx context.Context, partnerID, idemKey string, 
 	var res protocol.ManifestResponse
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = core.PublishManifest(ctx, intTx{writeTx{tx}}, partnerID, idemKey, req, now)
+		res, err = core.PublishManifest(ctx, intTx{writeTx{tx, s.st}}, partnerID, idemKey, req, now)
 		return err
 	})
 	return res, err
@@ -156,7 +156,7 @@ func (s *Store) QueueWebhooks(ctx context.Context, now time.Time, limit int) (in
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = core.QueueWebhooks(ctx, intTx{writeTx{tx}}, now, limit)
+		n, err = core.QueueWebhooks(ctx, intTx{writeTx{tx, s.st}}, now, limit)
 		return err
 	})
 	return n, err
@@ -264,7 +264,7 @@ func (s *Store) Card(ctx context.Context, ownerID, code string) (protocol.CardRe
 	var res protocol.CardResponse
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = core.Card(ctx, intTx{writeTx{tx}}, ownerID, code)
+		res, err = core.Card(ctx, intTx{writeTx{tx, s.st}}, ownerID, code)
 		return err
 	})
 	return res, err
@@ -275,7 +275,7 @@ func (s *Store) MoveCard(ctx context.Context, ownerID, code string, m store.Card
 	var res protocol.CardMovementResponse
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = core.MoveCard(ctx, intTx{writeTx{tx}}, ownerID, code, m, now)
+		res, err = core.MoveCard(ctx, intTx{writeTx{tx, s.st}}, ownerID, code, m, now)
 		return err
 	})
 	return res, err
@@ -289,7 +289,7 @@ func (s *Store) Dashboard(ctx context.Context, ownerID string, from, to, now tim
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM owners WHERE id = ?`, ownerID).Scan(&one); err != nil {
 			return notFound(err, "owner "+ownerID)
 		}
-		return core.CatchUpLoyalty(ctx, intTx{writeTx{tx}}, ownerID)
+		return core.CatchUpLoyalty(ctx, intTx{writeTx{tx, s.st}}, ownerID)
 	})
 	if err != nil {
 		return protocol.Dashboard{}, err
@@ -299,7 +299,7 @@ func (s *Store) Dashboard(ctx context.Context, ownerID string, from, to, now tim
 		return protocol.Dashboard{}, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	return core.Dashboard(ctx, dashTx{tx}, ownerID, from, to, now)
+	return core.Dashboard(ctx, dashTx{tx}, dashboardSQL, ownerID, from, to, now)
 }
 
 // --- core.IntegrationsTx ---
@@ -370,9 +370,12 @@ func (t intTx) PutManifest(ctx context.Context, m core.StoredManifest) error {
 	return err
 }
 
+// AcceptedEvent names its index: without statistics SQLite's planner
+// prefers the primary key's owner_id prefix, a scan of all the owner's
+// events for each parcel of a manifest (EXPLAIN QUERY PLAN).
 func (t intTx) AcceptedEvent(ctx context.Context, ownerID, pointID, entity string) (string, bool, error) {
 	var id string
-	err := t.tx.QueryRowContext(ctx, `SELECT event_id FROM events
+	err := t.tx.QueryRowContext(ctx, `SELECT event_id FROM events INDEXED BY events_accepted
 		WHERE owner_id = ? AND entity = ? AND point_id = ? AND kind = 'parcel.accepted' AND status = 'applied'
 		ORDER BY server_seq DESC LIMIT 1`, ownerID, entity, pointID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -546,85 +549,40 @@ func (d dashTx) Points(ctx context.Context, ownerID string) ([]store.Point, erro
 	return out, rows.Err()
 }
 
-// figures runs a query whose rows are (point id, value…) and adds each
-// row to the point's figures with set.
-func figures(ctx context.Context, tx *sql.Tx, query string, args []any, n int, set func(f *protocol.Figures, v []int64)) (map[string]protocol.Figures, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]protocol.Figures{}
-	for rows.Next() {
-		var point string
-		v := make([]int64, n)
-		dest := []any{&point}
-		for i := range v {
-			dest = append(dest, &v[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		f := out[point]
-		set(&f, v)
-		out[point] = f
-	}
-	return out, rows.Err()
-}
-
-func (d dashTx) EventFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	return figures(ctx, d.tx, `SELECT point_id, count(*), count(*) FILTER (WHERE status = 'rejected') FROM events
-		WHERE owner_id = ? AND received_at >= ? AND received_at < ? GROUP BY point_id`,
-		[]any{ownerID, from.UnixMilli(), to.UnixMilli()}, 2, func(f *protocol.Figures, v []int64) {
-			f.EventsPushed, f.EventsRejected = v[0], v[1]
-		})
-}
-
-func (d dashTx) ParcelFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	counts, err := figures(ctx, d.tx, `SELECT point_id,
+// dashboardSQL are the dashboard's queries (core.DashboardSQL), bound
+// ?1 owner, ?2 from, ?3 to (Stock: ?2 to), times in Unix ms.
+var dashboardSQL = core.DashboardSQL{
+	Events: `SELECT point_id, count(*), count(*) FILTER (WHERE status = 'rejected') FROM events
+		WHERE owner_id = ?1 AND received_at >= ?2 AND received_at < ?3 GROUP BY point_id`,
+	Parcels: `SELECT point_id,
 			count(*) FILTER (WHERE kind = 'parcel.accepted'),
 			count(*) FILTER (WHERE kind = 'parcel.issued'),
 			count(*) FILTER (WHERE kind = 'parcel.returned')
-		FROM events WHERE owner_id = ? AND kind IN ('parcel.accepted', 'parcel.issued', 'parcel.returned') AND status = 'applied'
-			AND occurred_at >= ? AND occurred_at < ? GROUP BY point_id`,
-		[]any{ownerID, from.UnixMilli(), to.UnixMilli()}, 3, func(f *protocol.Figures, v []int64) {
-			f.ParcelsAccepted, f.ParcelsIssued, f.ParcelsReturned = v[0], v[1], v[2]
-		})
-	if err != nil {
-		return nil, err
-	}
-	stock, err := figures(ctx, d.tx, `SELECT point_id, count(*) FROM (
+		FROM events WHERE owner_id = ?1 AND kind IN ('parcel.accepted', 'parcel.issued', 'parcel.returned') AND status = 'applied'
+			AND occurred_at >= ?2 AND occurred_at < ?3 GROUP BY point_id`,
+	Stock: `SELECT point_id, count(*) FROM (
 			SELECT point_id, kind, row_number() OVER (PARTITION BY entity ORDER BY server_seq DESC) AS rn
-			FROM events WHERE owner_id = ? AND kind IN ('parcel.accepted', 'parcel.issued', 'parcel.returned') AND status = 'applied'
-				AND occurred_at < ?)
+			FROM events WHERE owner_id = ?1 AND kind IN ('parcel.accepted', 'parcel.issued', 'parcel.returned') AND status = 'applied'
+				AND occurred_at < ?2)
 		WHERE rn = 1 AND kind = 'parcel.accepted' GROUP BY point_id`,
-		[]any{ownerID, to.UnixMilli()}, 1, func(f *protocol.Figures, v []int64) { f.StockOnHand = v[0] })
-	if err != nil {
-		return nil, err
-	}
-	for p, f := range stock {
-		c := counts[p]
-		c.StockOnHand = f.StockOnHand
-		counts[p] = c
-	}
-	return counts, nil
-}
-
-func (d dashTx) LoyaltyFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	return figures(ctx, d.tx, `SELECT point_id,
+	Loyalty: `SELECT point_id,
 			COALESCE(SUM(amount) FILTER (WHERE kind = 'earn'), 0),
 			count(*) FILTER (WHERE kind = 'redeem'),
 			COALESCE(-SUM(amount) FILTER (WHERE kind = 'redeem'), 0)
-		FROM loyalty_movements WHERE owner_id = ? AND occurred_at >= ? AND occurred_at < ? GROUP BY point_id`,
-		[]any{ownerID, from.UnixMilli(), to.UnixMilli()}, 3, func(f *protocol.Figures, v []int64) {
-			f.StampsEarned, f.Redemptions, f.Redeemed = v[0], v[1], v[2]
-		})
+		FROM loyalty_movements WHERE owner_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 GROUP BY point_id`,
+	Exceptions: `SELECT p.value, count(*) FILTER (WHERE x.raised_at >= ?2), count(*)
+		FROM exceptions x, json_each(x.points) p WHERE x.owner_id = ?1 AND x.raised_at < ?3 GROUP BY p.value`,
 }
 
-func (d dashTx) ExceptionFigures(ctx context.Context, ownerID string, from, to time.Time) (map[string]protocol.Figures, error) {
-	return figures(ctx, d.tx, `SELECT p.value, count(*) FILTER (WHERE x.raised_at >= ?), count(*)
-		FROM exceptions x, json_each(x.points) p WHERE x.owner_id = ? AND x.raised_at < ? GROUP BY p.value`,
-		[]any{from.UnixMilli(), ownerID, to.UnixMilli()}, 2, func(f *protocol.Figures, v []int64) {
-			f.ExceptionsRaised, f.ExceptionsOpen = v[0], v[1]
-		})
+func (d dashTx) Figures(ctx context.Context, query, ownerID string, times []time.Time, scan func(core.Rows) error) error {
+	args := []any{ownerID}
+	for _, t := range times {
+		args = append(args, t.UnixMilli())
+	}
+	rows, err := d.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return scan(rows)
 }

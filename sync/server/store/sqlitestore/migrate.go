@@ -5,11 +5,8 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
+
+	"smartpoint/sync/server/store/internal/core"
 )
 
 //go:embed migrations/sqlite/*.sql
@@ -17,42 +14,8 @@ var migrationFS embed.FS
 
 const migrationDir = "migrations/sqlite"
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads the embedded scripts, numbered 1..n without gaps.
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, migrationDir)
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		n, ok := strings.CutSuffix(e.Name(), ".sql")
-		if !ok {
-			continue
-		}
-		num, _, _ := strings.Cut(n, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration without a number: %s", e.Name())
-		}
-		b, err := migrationFS.ReadFile(path.Join(migrationDir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: n, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migrations must be numbered 1..n without gaps, got %s", m.name)
-		}
-	}
-	return out, nil
+func loadMigrations() ([]core.Migration, error) {
+	return core.LoadMigrations(migrationFS, migrationDir)
 }
 
 // migrate refuses a file that is not a server database (or is newer than
@@ -82,18 +45,18 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	for _, m := range ms[current:] {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d; PRAGMA application_id = %d", m.version, ApplicationID)); err != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d; PRAGMA application_id = %d", m.Version, ApplicationID)); err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("migration %s: set version: %w", m.name, err)
+			return fmt.Errorf("migration %s: set version: %w", m.Name, err)
 		}
 		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: commit: %w", m.name, err)
+			return fmt.Errorf("migration %s: commit: %w", m.Name, err)
 		}
 	}
 	return nil

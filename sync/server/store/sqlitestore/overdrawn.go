@@ -138,7 +138,7 @@ func backfillCardBalances(ctx context.Context, db *sql.DB) (err error) {
 	}
 	now := time.Now()
 	for owner, bs := range fill.Balances() {
-		if err := (writeTx{tx}).PutCardBalances(ctx, owner, bs, now); err != nil {
+		if err := (writeTx{tx: tx}).PutCardBalances(ctx, owner, bs, now); err != nil {
 			return fmt.Errorf("card balances backfill: owner %s: %w", owner, err)
 		}
 	}

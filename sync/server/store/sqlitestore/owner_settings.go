@@ -88,7 +88,7 @@ func (s *Store) PushSettings(ctx context.Context, ownerID, pointID string, set p
 	var res protocol.SettingsResponse
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = core.PushSettings(ctx, ownerTx{intTx{writeTx{tx}}}, ownerID, pointID, set, now)
+		res, err = core.PushSettings(ctx, ownerTx{intTx{writeTx{tx, s.st}}}, ownerID, pointID, set, now)
 		return err
 	})
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Store) PointSettings(ctx context.Context, ownerID, pointID string) (pro
 // SetSubscription stores the owner's plan and puts it on every point's stream.
 func (s *Store) SetSubscription(ctx context.Context, ownerID string, sub protocol.Subscription, now time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		return core.SetSubscription(ctx, ownerTx{intTx{writeTx{tx}}}, ownerID, sub, now)
+		return core.SetSubscription(ctx, ownerTx{intTx{writeTx{tx, s.st}}}, ownerID, sub, now)
 	})
 }
 
@@ -135,5 +135,5 @@ func (s *Store) Subscription(ctx context.Context, ownerID string) (protocol.Subs
 // publishSubscription gives a point that registers the owner's plan
 // (Activate's transaction).
 func publishSubscription(ctx context.Context, tx *sql.Tx, p store.Point, now time.Time) error {
-	return core.PublishSubscription(ctx, ownerTx{intTx{writeTx{tx}}}, p.OwnerID, p.ID, now)
+	return core.PublishSubscription(ctx, ownerTx{intTx{writeTx{tx: tx}}}, p.OwnerID, p.ID, now)
 }

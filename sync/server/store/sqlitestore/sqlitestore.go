@@ -32,7 +32,7 @@ const ApplicationID = 0x53505356
 type Store struct {
 	w, r *sql.DB
 	path string
-	push *pushStmts // prepared on w
+	st   *stmts // the writes' statements, prepared on w
 }
 
 var _ store.Store = (*Store)(nil)
@@ -48,6 +48,11 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// A statement that writes many rows keeps the pages it changes
+		// in a statement journal (to undo itself alone on an error);
+		// in a temp file past 64 KiB, which a multi-row insert of a
+		// push always passed: a tenth of the push went on that file.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -81,25 +86,25 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: epoch: %w", err)
 	}
-	push, err := preparePush(ctx, w)
+	st, err := prepareStmts(ctx, w)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
-		push.close()
+		st.close()
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	return &Store{w: w, r: r, path: path, push: push}, nil
+	return &Store{w: w, r: r, path: path, st: st}, nil
 }
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	s.push.close()
+	s.st.close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -359,13 +364,16 @@ func (s *Store) Push(ctx context.Context, pointID string, req protocol.PushReque
 	}
 	var res store.PushResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		ptx := pushTx{writeTx{tx}, s.push}
+		w := writeTx{tx, s.st}
+		st, err := w.stmt(ctx, sqlPointOwner)
+		if err != nil {
+			return err
+		}
 		var owner string
-		if err := tx.StmtContext(ctx, s.push.byText[sqlPointOwner]).QueryRowContext(ctx, pointID).Scan(&owner); err != nil {
+		if err := st.QueryRowContext(ctx, pointID).Scan(&owner); err != nil {
 			return notFound(err, "point "+pointID)
 		}
-		var err error
-		res, err = core.Push(ctx, ptx, owner, pointID, req, now)
+		res, err = core.Push(ctx, w, owner, pointID, req, now)
 		return err
 	})
 	if err != nil {

@@ -2,12 +2,16 @@ package sqlitestore
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"smartpoint/sync/protocol"
 	"smartpoint/sync/server/store"
+	"smartpoint/sync/server/store/internal/core"
 	"smartpoint/sync/server/store/storetest"
 )
 
@@ -101,3 +105,77 @@ func TestOpenRefusesForeignFile(t *testing.T) {
 }
 
 func t0() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }
+
+// A store from before push_write_path (the webhook outbox filled by a
+// trigger) opens migrated: what the trigger queued stays, and the push
+// queues from then on, once per event.
+func TestUpgradeToPushWritePath(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "server.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := slices.IndexFunc(ms, func(m core.Migration) bool { return strings.HasSuffix(m.Name, "_push_write_path") })
+	if before < 0 {
+		t.Fatal("no push_write_path migration")
+	}
+	for _, m := range ms[:before] {
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+	}
+	for _, q := range []string{
+		fmt.Sprintf("PRAGMA user_version = %d; PRAGMA application_id = %d", before, ApplicationID),
+		`INSERT INTO owners(id, name, created_at) VALUES('o', 'o', 0)`,
+		`INSERT INTO points(id, owner_id, name, created_at) VALUES('p', 'o', 'p', 0)`,
+		`INSERT INTO webhooks(id, owner_id, url, secret, created_at) VALUES('w', 'o', 'https://x.example', 's', 0)`,
+		`INSERT INTO events(owner_id, event_id, point_id, device_id, incarnation, client_seq, kind, entity, received_at, status, server_seq)
+			VALUES('o', 'old', 'p', 'd', 'i', 1, 'parcel.accepted', 'parcel:x:1', 0, 'applied', 1)`,
+		`INSERT INTO devices(point_id, device_id, incarnation, last_acked, updated_at) VALUES('p', 'd', 'i', 1, 0)`,
+		`UPDATE owners SET seq = 1`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a store from before push_write_path: %v", err)
+	}
+	defer s.Close()
+	req := protocol.PushRequest{Protocol: protocol.Version, DeviceID: "d", Incarnation: "i", Events: []protocol.Event{
+		{ID: "old", ClientSeq: 1, Kind: "parcel.accepted", Entity: "parcel:x:1", OccurredAt: t0(), Payload: []byte(`{}`)},
+		{ID: "new", ClientSeq: 2, Kind: "parcel.issued", Entity: "parcel:x:1", OccurredAt: t0(), Payload: []byte(`{}`)},
+		{ID: "login", ClientSeq: 3, Kind: "clerk.login", Entity: "clerk:1", OccurredAt: t0(), Payload: []byte(`{}`)}}}
+	res, err := s.Push(ctx, "p", req, t0())
+	if err != nil || res.Results[0].Status != protocol.StatusDuplicate || res.Results[1].Status != protocol.StatusApplied {
+		t.Fatalf("Push = %+v, %v", res, err)
+	}
+	var queued []string
+	rows, err := s.r.QueryContext(ctx, `SELECT event_id FROM webhook_outbox ORDER BY n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		queued = append(queued, id)
+	}
+	if !slices.Equal(queued, []string{"old", "new"}) {
+		t.Fatalf("outbox = %v, want [old new]", queued)
+	}
+	var triggers int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'`).Scan(&triggers); err != nil || triggers != 0 {
+		t.Fatalf("%d triggers left (%v)", triggers, err)
+	}
+}

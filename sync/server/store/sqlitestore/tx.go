@@ -17,15 +17,11 @@ import (
 // writeTx is core.WriteTx on the writer connection's transaction; the
 // single writer is what serialises an owner's pushes. Every lookup and
 // write of a push takes the whole batch: a handful of statements a
-// batch, whatever its size. Store.Push runs it as a pushTx, whose
-// statements were prepared once when the store opened; a bare writeTx
-// (the integrations') prepares them in its transaction.
-type writeTx struct{ tx *sql.Tx }
-
-// pushTx is a writeTx whose statements come prepared (pushStmts).
-type pushTx struct {
-	writeTx
-	st *pushStmts
+// batch, whatever its size, each prepared once when the store opened
+// (stmts).
+type writeTx struct {
+	tx *sql.Tx
+	st *stmts
 }
 
 func nullInt(v int64) any {
@@ -33,16 +29,6 @@ func nullInt(v int64) any {
 		return nil
 	}
 	return v
-}
-
-// The push's statements. Rows are inserted rowsPerInsert to a statement
-// (at 18 columns, well under SQLite's 32,766 parameters), the rest of a
-// batch one row a statement: both texts fixed, so both prepared once.
-const rowsPerInsert = 50
-
-// rowsSQL is "head (…), (…), … tail" with n row placeholders.
-func rowsSQL(head, row, tail string, n int) string {
-	return head + " " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + " " + tail
 }
 
 const (
@@ -57,102 +43,186 @@ const (
 	sqlStreamHead = `INSERT INTO stream_heads(stream, owner_id, seq) VALUES(?, ?, ?)
 		ON CONFLICT(stream) DO UPDATE SET seq = seq + excluded.seq RETURNING seq`
 	sqlPointOwner = `SELECT owner_id FROM points WHERE id = ?`
-
-	eventsHead = `INSERT INTO events(owner_id, event_id, point_id, device_id, incarnation, client_seq, kind, entity,
-		occurred_at, received_at, clerk_id, shift_id, payload, status, code, message, server_seq, warnings) VALUES`
-	eventsRow   = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	parcelsHead = `INSERT INTO parcels(owner_id, entity, point_id, status, last_event, updated_at) VALUES`
-	parcelsRow  = `(?, ?, ?, ?, ?, ?)`
-	parcelsTail = `ON CONFLICT(owner_id, entity) DO UPDATE SET point_id = excluded.point_id, status = excluded.status,
-		last_event = excluded.last_event, updated_at = excluded.updated_at`
-	changesHead = `INSERT INTO changes(stream, seq, owner_id, kind, entity, origin, at, data) VALUES`
-	changesRow  = `(?, ?, ?, ?, ?, ?, ?, ?)`
+	// The applied events of the webhook kinds, queued for the delivery
+	// worker when the owner has an active webhook (in array order: the
+	// outbox's n is the order they are delivered in).
+	sqlQueueOutbox = `INSERT INTO webhook_outbox(owner_id, event_id)
+		SELECT ?1, value FROM json_each(?2)
+		WHERE EXISTS (SELECT 1 FROM webhooks WHERE owner_id = ?1 AND disabled_at IS NULL) ORDER BY key`
+	sqlInsertException = `INSERT INTO exceptions(id, owner_id, kind, entity, points, events, raised_at, detail) VALUES(?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// rowsInsert is one table's multi-row INSERT: its texts for a full
-// statement and for one row.
-type rowsInsert struct{ full, one string }
+// rowsInsert is a multi-row INSERT: INSERT INTO t(cols) SELECT … FROM
+// (VALUES (…), (…), …). The values every row shares (a push's owner,
+// point, device…) are bound once, as ?1…?k in the SELECT list, which
+// SQLite numbers before the rows' plain ?s; only what differs is bound
+// per row (binding is a C allocation per text value in modernc's driver).
+type rowsInsert struct {
+	head   string // INSERT INTO t(cols) SELECT <?1…?k and column1…>
+	shared int    // k
+	row    string // (?, ?, …): one row's own values
+	tail   string // after the VALUES, e.g. an upsert clause
+	perRow int    // the ?s in row
+}
 
-func newRowsInsert(head, row, tail string) rowsInsert {
-	return rowsInsert{full: rowsSQL(head, row, tail, rowsPerInsert), one: rowsSQL(head, row, tail, 1)}
+// maxRows is the most rows one statement takes: 256 events are 3,333
+// parameters, well under SQLite's 32,766. A batch of n rows is inserted
+// in statements of the powers of two that sum to n (500 = 256 + 128 + 64
+// + 32 + 16 + 4), so a handful of fixed texts, each prepared once, serve
+// every size.
+const maxRows = 256
+
+// text is the statement for n rows.
+func (ri rowsInsert) text(n int) string {
+	var b strings.Builder
+	b.WriteString(ri.head)
+	b.WriteString(" FROM (VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(ri.row)
+	}
+	b.WriteString(")")
+	if ri.tail != "" {
+		// "WHERE true" tells SQLite the ON of an upsert is not a join's.
+		b.WriteString(" WHERE true ")
+		b.WriteString(ri.tail)
+	}
+	return b.String()
+}
+
+// sizes are the row counts a statement is prepared for: maxRows and the
+// powers of two below it.
+func sizes() []int {
+	var out []int
+	for n := maxRows; n >= 1; n /= 2 {
+		out = append(out, n)
+	}
+	return out
 }
 
 var (
-	insertEvents  = newRowsInsert(eventsHead, eventsRow, "")
-	insertParcels = newRowsInsert(parcelsHead, parcelsRow, parcelsTail)
-	insertChanges = newRowsInsert(changesHead, changesRow, "")
+	insertEvents = &rowsInsert{
+		head: `INSERT INTO events(owner_id, event_id, point_id, device_id, incarnation, client_seq, kind, entity,
+			occurred_at, received_at, clerk_id, shift_id, payload, status, code, message, server_seq, warnings)
+			SELECT ?1, column1, ?2, ?3, ?4, column2, column3, column4, column5, ?5, column6, column7, column8,
+			column9, column10, column11, column12, column13`,
+		shared: 5,
+		row:    `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		perRow: 13,
+	}
+	insertParcels = &rowsInsert{
+		head:   `INSERT INTO parcels(owner_id, entity, point_id, status, last_event, updated_at) SELECT ?1, column1, column2, column3, column4, ?2`,
+		shared: 2,
+		row:    `(?, ?, ?, ?)`,
+		perRow: 4,
+		tail: `ON CONFLICT(owner_id, entity) DO UPDATE SET point_id = excluded.point_id, status = excluded.status,
+			last_event = excluded.last_event, updated_at = excluded.updated_at`,
+	}
+	insertChanges = &rowsInsert{
+		head:   `INSERT INTO changes(stream, seq, owner_id, kind, entity, origin, at, data) SELECT ?1, column1, ?2, column2, column3, column4, column5, column6`,
+		shared: 2,
+		row:    `(?, ?, ?, ?, ?, ?)`,
+		perRow: 6,
+	}
 )
 
-// pushStmts are the push's statements, prepared once on the writer
-// connection when the store opens; a push's transaction takes them with
+// stmts are the write statements, prepared once on the writer
+// connection when the store opens; a transaction takes them with
 // Tx.StmtContext, which reuses the connection's prepared statement.
-type pushStmts struct{ byText map[string]*sql.Stmt }
+type stmts struct {
+	byText map[string]*sql.Stmt
+	rows   map[*rowsInsert]map[int]*sql.Stmt // by row count (sizes)
+}
 
-func preparePush(ctx context.Context, db *sql.DB) (*pushStmts, error) {
-	p := &pushStmts{byText: map[string]*sql.Stmt{}}
-	for _, q := range []string{sqlEventResults, sqlLastAcked, sqlSetLastAcked, sqlTakeSeqs, sqlParcels, sqlStreamHead, sqlPointOwner,
-		insertEvents.full, insertEvents.one, insertParcels.full, insertParcels.one, insertChanges.full, insertChanges.one} {
+func prepareStmts(ctx context.Context, db *sql.DB) (*stmts, error) {
+	p := &stmts{byText: map[string]*sql.Stmt{}, rows: map[*rowsInsert]map[int]*sql.Stmt{}}
+	prepare := func(q string) (*sql.Stmt, error) {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			p.close()
-			return nil, fmt.Errorf("prepare %q: %w", q, err)
+			return nil, fmt.Errorf("prepare %.60q…: %w", q, err)
+		}
+		return st, nil
+	}
+	for _, q := range []string{sqlEventResults, sqlLastAcked, sqlSetLastAcked, sqlTakeSeqs, sqlParcels, sqlStreamHead, sqlPointOwner,
+		sqlQueueOutbox, sqlInsertException} {
+		st, err := prepare(q)
+		if err != nil {
+			return nil, err
 		}
 		p.byText[q] = st
+	}
+	for _, ri := range []*rowsInsert{insertEvents, insertParcels, insertChanges} {
+		p.rows[ri] = map[int]*sql.Stmt{}
+		for _, n := range sizes() {
+			st, err := prepare(ri.text(n))
+			if err != nil {
+				return nil, err
+			}
+			p.rows[ri][n] = st
+		}
 	}
 	return p, nil
 }
 
-func (p *pushStmts) close() {
+func (p *stmts) close() {
 	for _, st := range p.byText {
 		st.Close()
 	}
+	for _, m := range p.rows {
+		for _, st := range m {
+			st.Close()
+		}
+	}
 }
 
-// stmter gives a transaction the statement of a text; it is closed with
-// the transaction.
-type stmter func(ctx context.Context, query string) (*sql.Stmt, error)
-
-func (w writeTx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+// stmt is the transaction's statement of a text: the prepared one, or
+// one prepared now for a text outside the set.
+func (w writeTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if w.st != nil {
+		if st, ok := w.st.byText[query]; ok {
+			return w.tx.StmtContext(ctx, st), nil
+		}
+	}
 	return w.tx.PrepareContext(ctx, query)
 }
 
-func (p pushTx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := p.st.byText[query]; ok {
-		return p.tx.StmtContext(ctx, st), nil
+// rowsStmt is the transaction's statement of ri for n rows (one of
+// sizes).
+func (w writeTx) rowsStmt(ctx context.Context, ri *rowsInsert, n int) (*sql.Stmt, error) {
+	if w.st != nil {
+		if st, ok := w.st.rows[ri][n]; ok {
+			return w.tx.StmtContext(ctx, st), nil
+		}
 	}
-	return p.tx.PrepareContext(ctx, query)
+	return w.tx.PrepareContext(ctx, ri.text(n))
 }
 
-// insertRows inserts n rows with ins, rowsPerInsert to a statement and
-// the rest one by one; args appends row i's values.
-func insertRows(ctx context.Context, stmt stmter, ins rowsInsert, n int, args func(i int, dst []any) ([]any, error)) error {
-	if n == 0 {
-		return nil
+// insertRows inserts n rows with ri: shared are ?1…?k, row appends row
+// i's own values.
+func (w writeTx) insertRows(ctx context.Context, ri *rowsInsert, n int, shared []any, row func(i int, dst []any) ([]any, error)) error {
+	if len(shared) != ri.shared {
+		return fmt.Errorf("insert: %d shared values, want %d", len(shared), ri.shared)
 	}
-	var full, one *sql.Stmt
-	var err error
-	var a []any
+	args := make([]any, 0, len(shared)+min(n, maxRows)*ri.perRow)
 	for i := 0; i < n; {
-		k, st := 1, &one
-		if n-i >= rowsPerInsert {
-			k, st = rowsPerInsert, &full
+		k := maxRows
+		for k > n-i {
+			k /= 2
 		}
-		if *st == nil {
-			q := ins.one
-			if k > 1 {
-				q = ins.full
-			}
-			if *st, err = stmt(ctx, q); err != nil {
-				return err
-			}
+		st, err := w.rowsStmt(ctx, ri, k)
+		if err != nil {
+			return err
 		}
-		a = a[:0]
+		args = append(args[:0], shared...)
 		for j := i; j < i+k; j++ {
-			if a, err = args(j, a); err != nil {
+			if args, err = row(j, args); err != nil {
 				return err
 			}
 		}
-		if _, err := (*st).ExecContext(ctx, a...); err != nil {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 		i += k
@@ -168,25 +238,17 @@ func jsonList(list []string) (string, error) {
 }
 
 func (w writeTx) EventResults(ctx context.Context, ownerID string, keys []string) (map[string]protocol.EventResult, error) {
-	return eventResults(ctx, w.prepare, ownerID, keys)
-}
-
-func (p pushTx) EventResults(ctx context.Context, ownerID string, keys []string) (map[string]protocol.EventResult, error) {
-	return eventResults(ctx, p.prepare, ownerID, keys)
-}
-
-func eventResults(ctx context.Context, stmt stmter, ownerID string, keys []string) (map[string]protocol.EventResult, error) {
 	list, err := jsonList(keys)
 	if err != nil {
 		return nil, err
 	}
-	st, err := stmt(ctx, sqlEventResults)
+	st, err := w.stmt(ctx, sqlEventResults)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := st.QueryContext(ctx, ownerID, list)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("event results: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]protocol.EventResult{}
@@ -200,7 +262,7 @@ func eventResults(ctx context.Context, stmt stmter, ownerID string, keys []strin
 		r.ServerSeq = seq.Int64
 		if warnings != "[]" {
 			if err := json.Unmarshal([]byte(warnings), &r.Warnings); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("event %s warnings: %w", key, err)
 			}
 			if len(r.Warnings) == 0 {
 				r.Warnings = nil
@@ -212,15 +274,7 @@ func eventResults(ctx context.Context, stmt stmter, ownerID string, keys []strin
 }
 
 func (w writeTx) LastAcked(ctx context.Context, pointID, deviceID, incarnation string) (int64, error) {
-	return lastAcked(ctx, w.prepare, pointID, deviceID, incarnation)
-}
-
-func (p pushTx) LastAcked(ctx context.Context, pointID, deviceID, incarnation string) (int64, error) {
-	return lastAcked(ctx, p.prepare, pointID, deviceID, incarnation)
-}
-
-func lastAcked(ctx context.Context, stmt stmter, pointID, deviceID, incarnation string) (int64, error) {
-	st, err := stmt(ctx, sqlLastAcked)
+	st, err := w.stmt(ctx, sqlLastAcked)
 	if err != nil {
 		return 0, err
 	}
@@ -233,15 +287,7 @@ func lastAcked(ctx context.Context, stmt stmter, pointID, deviceID, incarnation 
 }
 
 func (w writeTx) SetLastAcked(ctx context.Context, pointID, deviceID, incarnation string, lastAcked int64, now time.Time) error {
-	return setLastAcked(ctx, w.prepare, pointID, deviceID, incarnation, lastAcked, now)
-}
-
-func (p pushTx) SetLastAcked(ctx context.Context, pointID, deviceID, incarnation string, lastAcked int64, now time.Time) error {
-	return setLastAcked(ctx, p.prepare, pointID, deviceID, incarnation, lastAcked, now)
-}
-
-func setLastAcked(ctx context.Context, stmt stmter, pointID, deviceID, incarnation string, lastAcked int64, now time.Time) error {
-	st, err := stmt(ctx, sqlSetLastAcked)
+	st, err := w.stmt(ctx, sqlSetLastAcked)
 	if err != nil {
 		return err
 	}
@@ -254,15 +300,7 @@ func (w writeTx) NextServerSeq(ctx context.Context, ownerID string) (int64, erro
 }
 
 func (w writeTx) TakeServerSeqs(ctx context.Context, ownerID string, n int) (int64, error) {
-	return takeSeqs(ctx, w.prepare, ownerID, n)
-}
-
-func (p pushTx) TakeServerSeqs(ctx context.Context, ownerID string, n int) (int64, error) {
-	return takeSeqs(ctx, p.prepare, ownerID, n)
-}
-
-func takeSeqs(ctx context.Context, stmt stmter, ownerID string, n int) (int64, error) {
-	st, err := stmt(ctx, sqlTakeSeqs)
+	st, err := w.stmt(ctx, sqlTakeSeqs)
 	if err != nil {
 		return 0, err
 	}
@@ -271,17 +309,20 @@ func takeSeqs(ctx context.Context, stmt stmter, ownerID string, n int) (int64, e
 	return seq, err
 }
 
+// InsertEvents inserts a push's events and queues those that may become
+// webhooks.
 func (w writeTx) InsertEvents(ctx context.Context, events []core.StoredEvent) error {
-	return insertEventRows(ctx, w.prepare, events)
-}
-
-func (p pushTx) InsertEvents(ctx context.Context, events []core.StoredEvent) error {
-	return insertEventRows(ctx, p.prepare, events)
-}
-
-func insertEventRows(ctx context.Context, stmt stmter, events []core.StoredEvent) error {
-	return insertRows(ctx, stmt, insertEvents, len(events), func(i int, a []any) ([]any, error) {
+	if len(events) == 0 {
+		return nil
+	}
+	first := &events[0]
+	shared := []any{first.OwnerID, first.PointID, first.DeviceID, first.Incarnation, first.ReceivedAt.UnixMilli()}
+	err := w.insertRows(ctx, insertEvents, len(events), shared, func(i int, a []any) ([]any, error) {
 		e := &events[i]
+		if e.OwnerID != first.OwnerID || e.PointID != first.PointID || e.DeviceID != first.DeviceID ||
+			e.Incarnation != first.Incarnation || !e.ReceivedAt.Equal(first.ReceivedAt) {
+			return nil, errors.New("events of more than one push")
+		}
 		warnings := "[]"
 		if len(e.Warnings) > 0 {
 			b, err := json.Marshal(e.Warnings)
@@ -294,32 +335,42 @@ func insertEventRows(ctx context.Context, stmt stmter, events []core.StoredEvent
 		if e.Event.Payload != nil {
 			payload = []byte(e.Event.Payload)
 		}
-		return append(a, e.OwnerID, e.Key, e.PointID, e.DeviceID, e.Incarnation, e.Event.ClientSeq, e.Event.Kind, e.Event.Entity,
-			ms(e.Event.OccurredAt), e.ReceivedAt.UnixMilli(), nullInt(e.Event.Clerk), nullInt(e.Event.Shift), payload,
-			e.Status, e.Code, e.Message, nullInt(e.ServerSeq), warnings), nil
+		return append(a, e.Key, e.Event.ClientSeq, e.Event.Kind, e.Event.Entity, ms(e.Event.OccurredAt),
+			nullInt(e.Event.Clerk), nullInt(e.Event.Shift), payload, e.Status, e.Code, e.Message, nullInt(e.ServerSeq), warnings), nil
 	})
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	keys := core.WebhookEventKeys(events)
+	if len(keys) == 0 {
+		return nil
+	}
+	list, err := jsonList(keys)
+	if err != nil {
+		return err
+	}
+	st, err := w.stmt(ctx, sqlQueueOutbox)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, first.OwnerID, list); err != nil {
+		return fmt.Errorf("queue webhooks: %w", err)
+	}
+	return nil
 }
 
 func (w writeTx) Parcels(ctx context.Context, ownerID string, entities []string) (map[string]core.Parcel, error) {
-	return parcels(ctx, w.prepare, ownerID, entities)
-}
-
-func (p pushTx) Parcels(ctx context.Context, ownerID string, entities []string) (map[string]core.Parcel, error) {
-	return parcels(ctx, p.prepare, ownerID, entities)
-}
-
-func parcels(ctx context.Context, stmt stmter, ownerID string, entities []string) (map[string]core.Parcel, error) {
 	list, err := jsonList(entities)
 	if err != nil {
 		return nil, err
 	}
-	st, err := stmt(ctx, sqlParcels)
+	st, err := w.stmt(ctx, sqlParcels)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := st.QueryContext(ctx, ownerID, list)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("parcels: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]core.Parcel{}
@@ -334,18 +385,14 @@ func parcels(ctx context.Context, stmt stmter, ownerID string, entities []string
 }
 
 func (w writeTx) PutParcels(ctx context.Context, ownerID string, ps []core.Parcel, now time.Time) error {
-	return putParcels(ctx, w.prepare, ownerID, ps, now)
-}
-
-func (p pushTx) PutParcels(ctx context.Context, ownerID string, ps []core.Parcel, now time.Time) error {
-	return putParcels(ctx, p.prepare, ownerID, ps, now)
-}
-
-func putParcels(ctx context.Context, stmt stmter, ownerID string, ps []core.Parcel, now time.Time) error {
-	return insertRows(ctx, stmt, insertParcels, len(ps), func(i int, a []any) ([]any, error) {
-		p := ps[i]
-		return append(a, ownerID, p.Entity, p.PointID, p.Status, p.LastEvent, now.UnixMilli()), nil
+	err := w.insertRows(ctx, insertParcels, len(ps), []any{ownerID, now.UnixMilli()}, func(i int, a []any) ([]any, error) {
+		p := &ps[i]
+		return append(a, p.Entity, p.PointID, p.Status, p.LastEvent), nil
 	})
+	if err != nil {
+		return fmt.Errorf("put parcels: %w", err)
+	}
+	return nil
 }
 
 func (w writeTx) InsertException(ctx context.Context, x store.Exception) error {
@@ -361,38 +408,40 @@ func (w writeTx) InsertException(ctx context.Context, x store.Exception) error {
 	if detail == "" {
 		detail = "{}"
 	}
-	_, err = w.tx.ExecContext(ctx, `INSERT INTO exceptions(id, owner_id, kind, entity, points, events, raised_at, detail) VALUES(?, ?, ?, ?, ?, ?, ?, ?)`,
-		x.ID, x.OwnerID, x.Kind, x.Entity, string(points), string(events), x.RaisedAt.UnixMilli(), detail)
-	return err
+	st, err := w.stmt(ctx, sqlInsertException)
+	if err != nil {
+		return err
+	}
+	if _, err = st.ExecContext(ctx, x.ID, x.OwnerID, x.Kind, x.Entity, string(points), string(events), x.RaisedAt.UnixMilli(), detail); err != nil {
+		return fmt.Errorf("insert exception: %w", err)
+	}
+	return nil
 }
 
 func (w writeTx) AppendChange(ctx context.Context, ownerID, stream string, c store.Change) (int64, error) {
 	return w.AppendChanges(ctx, ownerID, stream, []store.Change{c})
 }
 
+// AppendChanges takes the changes' seqs from the stream's head in one
+// statement and inserts them in a few.
 func (w writeTx) AppendChanges(ctx context.Context, ownerID, stream string, cs []store.Change) (int64, error) {
-	return appendChanges(ctx, w.prepare, ownerID, stream, cs)
-}
-
-func (p pushTx) AppendChanges(ctx context.Context, ownerID, stream string, cs []store.Change) (int64, error) {
-	return appendChanges(ctx, p.prepare, ownerID, stream, cs)
-}
-
-func appendChanges(ctx context.Context, stmt stmter, ownerID, stream string, cs []store.Change) (int64, error) {
-	st, err := stmt(ctx, sqlStreamHead)
+	st, err := w.stmt(ctx, sqlStreamHead)
 	if err != nil {
 		return 0, err
 	}
 	var last int64
 	if err := st.QueryRowContext(ctx, stream, ownerID, len(cs)).Scan(&last); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("stream %s head: %w", stream, err)
 	}
 	first := last - int64(len(cs)) + 1
-	err = insertRows(ctx, stmt, insertChanges, len(cs), func(i int, a []any) ([]any, error) {
-		c := cs[i]
-		return append(a, stream, first+int64(i), ownerID, c.Kind, c.Entity, c.Origin, c.At.UnixMilli(), string(c.Data)), nil
+	err = w.insertRows(ctx, insertChanges, len(cs), []any{stream, ownerID}, func(i int, a []any) ([]any, error) {
+		c := &cs[i]
+		return append(a, first+int64(i), c.Kind, c.Entity, c.Origin, c.At.UnixMilli(), string(c.Data)), nil
 	})
-	return last, err
+	if err != nil {
+		return 0, fmt.Errorf("stream %s: %w", stream, err)
+	}
+	return last, nil
 }
 
 // readTx is core.ReadTx on a reader's transaction (one WAL snapshot).

@@ -31,6 +31,7 @@ func RunIntegrations(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ManifestTenantIsolation", testManifestTenantIsolation},
 		{"WebhooksQueuedByThePush", testWebhooksQueued},
 		{"WebhookKindsAreTheTriggers", testWebhookKinds},
+		{"WebhooksOfABatchLargerThanOneStatement", testWebhooksBigBatch},
 		{"DeliveryLifecycle", testDeliveryLifecycle},
 		{"CardBalanceFromThePointsEvents", testCardBalance},
 		{"CRMMovements", testCRMMovements},
@@ -856,5 +857,69 @@ func testHostilePayloads(t *testing.T, f ifixture) {
 	}
 	if _, err := f.is.Dashboard(ctx, f.owner.ID, t0, t0.Add(time.Hour), t0); err != nil {
 		t.Fatalf("Dashboard: %v", err)
+	}
+}
+
+// testWebhooksBigBatch: a batch the engines write in several statements
+// queues each applied event of the webhook kinds once, in the batch's
+// order (the outbox is taken oldest first).
+func testWebhooksBigBatch(t *testing.T, f ifixture) {
+	ctx := t.Context()
+	a := f.points[0].ID
+	if _, err := f.is.CreateWebhook(ctx, f.owner.ID, "https://crm.example/hook", "s", t0); err != nil {
+		t.Fatal(err)
+	}
+	var events []protocol.Event
+	var want []string
+	for i := range protocol.MaxBatchEvents {
+		id, seq := fmt.Sprintf("w-%03d", i), int64(i+1)
+		var e protocol.Event
+		switch {
+		case i == 250: // rejected: not queued
+			e = ev(id, seq, kindAccepted, "parcel:x:250")
+			e.Payload = json.RawMessage(`{"track": `)
+		case i == 499: // the first event again: queued once
+			e = payloadEv("w-000", seq, kindAccepted, "parcel:x:0", map[string]any{"n": 0})
+		case i%3 == 0:
+			e = payloadEv(id, seq, kindAccepted, fmt.Sprintf("parcel:x:%d", i), map[string]any{"n": i})
+		case i%3 == 1:
+			e = ev(id, seq, "clerk.login", "clerk:1")
+		default:
+			e = payloadEv(id, seq, "loyalty.stamp_earned", "card:c1", map[string]any{"card": "c1", "amount": 1})
+		}
+		events = append(events, e)
+		if i != 250 && i != 499 && i%3 != 1 {
+			want = append(want, id)
+		}
+	}
+	push(t, f.s, a, batch("dev-a", "inc", events...))
+	// The oldest first: a round of 7 takes the batch's first 7.
+	if n, err := f.is.QueueWebhooks(ctx, t0.Add(2*time.Hour), 7); err != nil || n != 7 {
+		t.Fatalf("QueueWebhooks(7) = %d, %v", n, err)
+	}
+	ds, err := f.is.Deliveries(ctx, f.owner.ID, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.EventID)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want[:7]) {
+		t.Fatalf("the first round queued %v, want %v", got, want[:7])
+	}
+	f.queueAndList(t, f.owner.ID)
+	all, err := f.is.Deliveries(ctx, f.owner.ID, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, d := range all {
+		got = append(got, d.EventID)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("queued %d events, want %d (%v…)", len(got), len(want), want[:3])
 	}
 }

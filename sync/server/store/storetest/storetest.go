@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tokens", testTokens},
 		{"OwnersAndPoints", testOwnersAndPoints},
 		{"ConcurrentPushersReaderSeesEveryChangeOnce", testConcurrentCursor},
+		{"DuplicatesInsideTheBatch", testDuplicatesInsideBatch},
+		{"BatchLargerThanOneStatement", testBigBatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -888,6 +890,140 @@ func testConcurrentCursor(t *testing.T, open func(t *testing.T) store.Store) {
 	for id, n := range seen {
 		if n != 1 {
 			t.Fatalf("movement %s seen %d times", id, n)
+		}
+	}
+}
+
+// testDuplicatesInsideBatch: an event id repeated inside one batch is a
+// duplicate of its first occurrence (applied or rejected), as if that one
+// had been stored already; its seq still counts. Two malformed ids are
+// not the same event.
+func testDuplicatesInsideBatch(t *testing.T, open func(t *testing.T) store.Store) {
+	f := setup(t, open)
+	a, b := f.points[0].ID, f.points[1].ID
+	broken := ev("bad", 6, kindStamp, "card:1")
+	broken.Payload = json.RawMessage(`{"stamps": `)
+	brokenAgain := broken
+	brokenAgain.ClientSeq = 7
+	req := batch("dev-a", "inc-1",
+		ev("e1", 1, kindStamp, "card:1"), ev("e2", 2, kindAccepted, "parcel:x:1"),
+		ev("e1", 3, kindStamp, "card:1"), ev("e2", 4, kindAccepted, "parcel:x:1"), ev("e3", 5, kindStamp, "card:1"),
+		broken, brokenAgain, ev("", 8, kindStamp, "card:1"), ev("", 9, kindStamp, "card:1"))
+	res := push(t, f.s, a, req)
+	wantStatuses(t, res, protocol.StatusApplied, protocol.StatusApplied, protocol.StatusDuplicate, protocol.StatusDuplicate,
+		protocol.StatusApplied, protocol.StatusRejected, protocol.StatusDuplicate, protocol.StatusRejected, protocol.StatusRejected)
+	if res.LastAcked != 9 {
+		t.Fatalf("LastAcked = %d, want 9", res.LastAcked)
+	}
+	for _, c := range []struct{ dup, of int }{{2, 0}, {3, 1}, {6, 5}} {
+		d, o := res.Results[c.dup], res.Results[c.of]
+		if d.ID != req.Events[c.dup].ID || d.ServerSeq != o.ServerSeq || d.Code != o.Code || d.Message != o.Message {
+			t.Fatalf("result %d = %+v, want the result of %d (%+v)", c.dup, d, c.of, o)
+		}
+	}
+	if res.Results[4].ServerSeq <= res.Results[1].ServerSeq {
+		t.Fatalf("server_seq of e3 %d after e2's %d: the duplicates took seqs", res.Results[4].ServerSeq, res.Results[1].ServerSeq)
+	}
+	wantIDs(t, "owner stream", eventIDs(t, pullAll(t, f.s, b, protocol.StreamOwner)), "e1", "e3")
+	// Sent again, every event gets its first result.
+	again := push(t, f.s, a, req)
+	for i, r := range again.Results {
+		if r.Status != protocol.StatusDuplicate || r.ServerSeq != res.Results[i].ServerSeq || r.Code != res.Results[i].Code {
+			t.Fatalf("again %d = %+v, want a duplicate of %+v", i, r, res.Results[i])
+		}
+	}
+	wantIDs(t, "owner stream", eventIDs(t, pullAll(t, f.s, b, protocol.StreamOwner)), "e1", "e3")
+}
+
+// testBigBatch: a batch of the most events a push takes, which the
+// engines write in several statements per table: every event gets its
+// result in order, the applied ones consecutive server_seqs, the
+// projections and streams see each once, in order, and a parcel
+// conflict is found wherever it falls in the batch.
+func testBigBatch(t *testing.T, open func(t *testing.T) store.Store) {
+	f := setup(t, open)
+	a, b, c := f.points[0].ID, f.points[1].ID, f.points[2].ID
+	n := protocol.MaxBatchEvents
+	// Point b holds parcel 303 already: a's acceptance of it conflicts.
+	push(t, f.s, b, batch("dev-b", "inc", ev("b-303", 1, kindAccepted, "parcel:x:303")))
+
+	var events []protocol.Event
+	var stamps []string
+	for i := range n {
+		id := fmt.Sprintf("big-%03d", i)
+		var e protocol.Event
+		switch {
+		case i == 123: // poison: rejected alone
+			e = ev(id, int64(i+1), kindStamp, "card:1")
+			e.Payload = json.RawMessage(`{"stamps": `)
+		case i == 400: // an id of this batch again
+			e = ev("big-011", int64(i+1), kindAccepted, "parcel:x:11")
+		case i%5 == 0:
+			e = ev(id, int64(i+1), kindStamp, fmt.Sprintf("card:%d", i%7))
+			stamps = append(stamps, id)
+		case i%5 == 2: // the parcel accepted just before
+			e = ev(id, int64(i+1), kindIssued, fmt.Sprintf("parcel:x:%d", i-1))
+		default:
+			e = ev(id, int64(i+1), kindAccepted, fmt.Sprintf("parcel:x:%d", i))
+		}
+		events = append(events, e)
+	}
+	req := batch("dev-a", "inc", events...)
+	res := push(t, f.s, a, req)
+	if len(res.Results) != n || res.LastAcked != int64(n) {
+		t.Fatalf("%d results, LastAcked %d; want %d and %d", len(res.Results), res.LastAcked, n, n)
+	}
+	var seq int64
+	for i, r := range res.Results {
+		want := protocol.StatusApplied
+		switch i {
+		case 123:
+			want = protocol.StatusRejected
+		case 400:
+			want = protocol.StatusDuplicate
+		}
+		if r.ID != events[i].ID || r.Status != want {
+			t.Fatalf("result %d = %+v, want %s of %s", i, r, want, events[i].ID)
+		}
+		if want != protocol.StatusApplied {
+			continue
+		}
+		if seq != 0 && r.ServerSeq != seq+1 {
+			t.Fatalf("result %d: server_seq %d after %d, want consecutive", i, r.ServerSeq, seq)
+		}
+		seq = r.ServerSeq
+		wantWarn := i == 303
+		if got := slices.Equal(r.Warnings, []string{protocol.WarnLocationConflict}); got != wantWarn || (!wantWarn && len(r.Warnings) != 0) {
+			t.Fatalf("result %d warnings %v", i, r.Warnings)
+		}
+	}
+	if d, o := res.Results[400], res.Results[11]; d.ServerSeq != o.ServerSeq {
+		t.Fatalf("the repeated id: server_seq %d, want %d", d.ServerSeq, o.ServerSeq)
+	}
+	if lastAcked(t, f.s, a, "dev-a", "inc") != int64(n) {
+		t.Fatalf("stored LastAcked != %d", n)
+	}
+	wantIDs(t, "owner stream", eventIDs(t, pullAll(t, f.s, c, protocol.StreamOwner)), stamps...)
+	wantException(t, f, protocol.WarnLocationConflict, "parcel:x:303", []string{b, a}, []string{"b-303", "big-303"}, c)
+
+	// The projection holds the last word on each parcel: a parcel issued
+	// at a is no conflict when b accepts it, one still at a is.
+	later := push(t, f.s, b, batch("dev-b", "inc", ev("b-6", 2, kindAccepted, "parcel:x:6"), ev("b-8", 3, kindAccepted, "parcel:x:8")))
+	if len(later.Results[0].Warnings) != 0 || !slices.Equal(later.Results[1].Warnings, []string{protocol.WarnLocationConflict}) {
+		t.Fatalf("after the big batch: warnings %v and %v; want none (parcel 6 was issued) and a conflict (8 is at a)",
+			later.Results[0].Warnings, later.Results[1].Warnings)
+	}
+
+	// The whole batch again: every event gets its first result back.
+	again := push(t, f.s, a, req)
+	if len(again.Results) != n || again.LastAcked != int64(n) {
+		t.Fatalf("again: %d results, LastAcked %d", len(again.Results), again.LastAcked)
+	}
+	for i, r := range again.Results {
+		first := res.Results[i]
+		if r.Status != protocol.StatusDuplicate || r.ID != first.ID || r.ServerSeq != first.ServerSeq || r.Code != first.Code ||
+			!slices.Equal(r.Warnings, first.Warnings) {
+			t.Fatalf("again %d = %+v, want a duplicate of %+v", i, r, first)
 		}
 	}
 }
