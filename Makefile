@@ -62,3 +62,31 @@ fmt:
 
 clean:
 	rm -rf $(BIN) dist
+
+# Packaging: Linux .deb/.tar.xz and Windows exe/NSIS/MSI into dist/, from
+# Linux (scripts/dist.sh; docs/INSTALL.md is the installer's guide). Not
+# part of `make test`: about 20 minutes with a cold build cache on 2 busy
+# cores (Fyne's GL code for Linux and Windows), 2–3 warm (DIST-BENCHMARKS.md).
+# SP_SIGN_PKCS12 + SP_SIGN_PASSWORD sign the Windows files (scripts/dist/lib.sh).
+DIST := dist
+.PHONY: dist dist-check dist-deps dist-bench icons
+
+dist: deps dist-deps
+	BUILDFLAGS="$(BUILDFLAGS)" DIST=$(DIST) GO=$(GO) ./scripts/dist.sh
+
+# Builds everything, then checks it (packages, throwaway install, PE
+# resources, signatures, size budgets): about 15 s on top of dist.
+dist-check: dist
+	DIST=$(DIST) GO=$(GO) ./scripts/dist-check.sh
+
+dist-deps:
+	./scripts/dist-deps.sh
+
+# Cold and warm `make dist` times and the artifact sizes → DIST-BENCHMARKS.md
+# (BENCHMARKS.md includes it). Cold uses an empty temporary GOCACHE.
+dist-bench: deps dist-deps
+	BUILDFLAGS="$(BUILDFLAGS)" GO=$(GO) ./scripts/dist-bench.sh
+
+# Renders assets/icon/smartpoint.svg to the PNG sizes and the .ico.
+icons:
+	$(TESTENV) $(GO) run $(TESTTAGS) ./scripts/dist/icons

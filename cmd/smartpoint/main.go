@@ -20,7 +20,9 @@ import (
 	"smartpoint/app/buildinfo"
 	"smartpoint/app/counter"
 	"smartpoint/app/i18n"
+	"smartpoint/app/inbox"
 	"smartpoint/app/store"
+	"smartpoint/assets/icon"
 	"smartpoint/cmd/internal/cloud"
 	"smartpoint/device/sound"
 	"smartpoint/sync/client"
@@ -73,6 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	log := newLogger(stderr)
 	slog.SetDefault(log)
+	glw := watchGL(p.L, stderr) // no OpenGL (RDP, VM, old driver): a message with the remedy, not a silent exit
 
 	start := time.Now()
 	ctx := context.Background()
@@ -101,15 +104,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	// Fyne's own dialogs follow LANGUAGE on Linux; make them match the point.
 	os.Setenv("LANGUAGE", string(lang))
+	glw.setLang(lang)
 
 	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("smartpoint.png", icon.PNG))
 	dev := startDevices(ctx, db, svc, log)
 	defer dev.stop()
 	loy, stopLoyalty := startLoyalty(ctx, svc, log)
 	defer stopLoyalty()
 	// The cloud sync runs in the background (it waits for a registration
 	// in Settings → Cloud); closing the window stops it, boundedly.
-	cloudSync, stopSync := cloud.Start(ctx, svc, log, client.Options{AppVersion: version})
+	cloudSync, stopSync := cloud.Start(ctx, svc, log, client.Options{AppVersion: version, Apply: inbox.New(svc, loy, log).Hook})
 	defer stopSync()
 	deps := ui.Deps{Svc: svc, Lang: lang, Sound: sound.New(), DBPath: path, Log: log, Hardware: dev.hub, Queue: dev.queue,
 		Loyalty: loy, Cloud: cloudSync}

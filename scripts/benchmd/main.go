@@ -36,6 +36,12 @@ func main() {
 	uiIn := flag.String("ui", "", "bench-ui.out of scripts/bench-ui.sh (optional)")
 	flag.Parse()
 	log.SetFlags(0)
+	if *spliceDist { // make dist-bench: only the packaging section (dist.go)
+		if err := spliceFile(*out, *distIn); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	raw, err := os.ReadFile(*in)
 	if err != nil {
 		log.Fatal(err)
@@ -311,6 +317,7 @@ func (r report) write(w io.Writer) {
 	if r.ui != nil {
 		r.ui.write(p)
 	}
+	r.writeDist(p)
 	p("## Raw output")
 	p("")
 	p("<details><summary>go test -bench output</summary>")
