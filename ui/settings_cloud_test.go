@@ -54,7 +54,7 @@ func withCloud(out **cloudRig) func(*env) {
 		e.t.Cleanup(r.srv.Close)
 		r.c = client.New(e.svc, client.Options{Retries: -1, BackoffMin: 10 * time.Minute, BackoffMax: 10 * time.Minute,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Apply: inbox.New(e.svc, nil, nil).Hook,
-			After:  func(time.Duration) <-chan time.Time { return make(chan time.Time) }})
+			After: func(time.Duration) <-chan time.Time { return make(chan time.Time) }})
 		if err := e.db.R.QueryRow(`SELECT value FROM sync_state WHERE key = 'device_id'`).Scan(&r.deviceID); err != nil {
 			e.t.Fatal(err)
 		}
