@@ -174,7 +174,10 @@ func (u *UI) cloudBar() (string, widget.Importance) {
 	if sum.OpenExceptions > 0 {
 		text += " · " + u.T("cloud.bar.exceptions", "Count", sum.OpenExceptions)
 	}
-	if plan := sum.Subscription.Status; plan == inbox.SubscriptionGrace || plan == inbox.SubscriptionSuspended {
+	// The plan only when nothing else asks for attention: the bar has the
+	// width of one line, and Settings → Cloud says it anyway.
+	if plan := sum.Subscription.Status; (plan == inbox.SubscriptionGrace || plan == inbox.SubscriptionSuspended) &&
+		st.Rejected == 0 && sum.OpenExceptions == 0 {
 		text += " · " + u.T("cloud.bar.plan_"+plan)
 	}
 	if showLast && !st.LastSync.IsZero() {
