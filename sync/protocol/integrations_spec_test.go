@@ -19,10 +19,7 @@ import (
 // openapi.yaml says the same. (Their paths and error codes are checked
 // by spec_test.go, which reads both files' constants.)
 
-var integrationBodies = map[string]struct {
-	typ     reflect.Type
-	request bool
-}{
+var integrationBodies = map[string]specBody{
 	"ManifestRequest":      {reflect.TypeFor[ManifestRequest](), true},
 	"ManifestParcel":       {reflect.TypeFor[ManifestParcel](), true},
 	"ManifestResponse":     {reflect.TypeFor[ManifestResponse](), false},
@@ -86,12 +83,27 @@ func schemaParts(t *testing.T, schemas, s map[string]any) (props map[string]any,
 }
 
 func TestIntegrationSchemasMatchTheGoTypes(t *testing.T) {
+	checkSchemas(t, "integrations.go", integrationBodies)
+}
+
+// specBody is a Go type with its schema of the same name; request bodies
+// must refuse properties they do not name.
+type specBody struct {
+	typ     reflect.Type
+	request bool
+}
+
+// checkSchemas checks that every struct type file declares has a schema
+// in openapi.yaml with its JSON fields, their types, what is required
+// (responses: the fields without omitempty) and, for request bodies,
+// additionalProperties: false.
+func checkSchemas(t *testing.T, file string, bodies map[string]specBody) {
 	doc := loadSpec(t)
 	schemas := mapping(t, doc, "components", "schemas")
-	if got, want := slices.Sorted(maps.Keys(integrationBodies)), integrationStructTypes(t); !slices.Equal(got, want) {
-		t.Fatalf("a struct type of integrations.go has no schema in this test: types %q, here %q", want, got)
+	if got, want := slices.Sorted(maps.Keys(bodies)), structTypes(t, file); !slices.Equal(got, want) {
+		t.Fatalf("a struct type of %s has no schema in this test: types %q, here %q", file, want, got)
 	}
-	for name, b := range integrationBodies {
+	for name, b := range bodies {
 		t.Run(name, func(t *testing.T) {
 			props, required, s := schemaParts(t, schemas, mapping(t, schemas, name))
 			var names, mandatory []string
@@ -103,6 +115,9 @@ func TestIntegrationSchemasMatchTheGoTypes(t *testing.T) {
 				p, ok := props[f.name].(map[string]any)
 				if !ok {
 					continue // reported below
+				}
+				for f.typ.Kind() == reflect.Pointer { // a field present or not: its value's type
+					f.typ = f.typ.Elem()
 				}
 				if f.typ.Kind() == reflect.Struct && f.typ != reflect.TypeFor[time.Time]() {
 					if ref, _ := p["$ref"].(string); ref != "#/components/schemas/"+f.typ.Name() {
@@ -133,10 +148,10 @@ func TestIntegrationSchemasMatchTheGoTypes(t *testing.T) {
 	}
 }
 
-// integrationStructTypes are the struct types integrations.go declares.
-func integrationStructTypes(t *testing.T) []string {
+// structTypes are the struct types a file of this package declares.
+func structTypes(t *testing.T, file string) []string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "integrations.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

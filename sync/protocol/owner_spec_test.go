@@ -1,16 +1,10 @@
 package protocol
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"maps"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 )
 
 // owner.go's types against the spec, as integrations_spec_test.go does
@@ -18,10 +12,7 @@ import (
 // counter takes or a subscription status changed fails here until
 // openapi.yaml says the same. (Its paths are checked by spec_test.go.)
 
-var ownerBodies = map[string]struct {
-	typ     reflect.Type
-	request bool
-}{
+var ownerBodies = map[string]specBody{
 	"PointSettings":    {reflect.TypeFor[PointSettings](), true},
 	"SettingsRequest":  {reflect.TypeFor[SettingsRequest](), true},
 	"SettingsResponse": {reflect.TypeFor[SettingsResponse](), false},
@@ -32,74 +23,7 @@ var ownerBodies = map[string]struct {
 }
 
 func TestOwnerSchemasMatchTheGoTypes(t *testing.T) {
-	doc := loadSpec(t)
-	schemas := mapping(t, doc, "components", "schemas")
-	if got, want := slices.Sorted(maps.Keys(ownerBodies)), ownerStructTypes(t); !slices.Equal(got, want) {
-		t.Fatalf("a struct type of owner.go has no schema in this test: types %q, here %q", want, got)
-	}
-	for name, b := range ownerBodies {
-		t.Run(name, func(t *testing.T) {
-			props, required, s := schemaParts(t, schemas, mapping(t, schemas, name))
-			var names, mandatory []string
-			for _, f := range flatFields(b.typ) {
-				names = append(names, f.name)
-				if !f.omitempty {
-					mandatory = append(mandatory, f.name)
-				}
-				p, ok := props[f.name].(map[string]any)
-				if !ok {
-					continue // reported below
-				}
-				for f.typ.Kind() == reflect.Pointer { // a setting present or not: its value's type
-					f.typ = f.typ.Elem()
-				}
-				if f.typ.Kind() == reflect.Struct && f.typ != reflect.TypeFor[time.Time]() {
-					if ref, _ := p["$ref"].(string); ref != "#/components/schemas/"+f.typ.Name() {
-						t.Errorf("%s: want $ref %s, got %v", f.name, f.typ.Name(), p)
-					}
-					continue
-				}
-				checkType(t, schemas, f, p)
-			}
-			sort.Strings(names)
-			sort.Strings(mandatory)
-			if got := slices.Sorted(maps.Keys(props)); !slices.Equal(got, names) {
-				t.Errorf("properties %q, JSON fields %q", got, names)
-			}
-			if b.request {
-				if s["additionalProperties"] != false {
-					t.Error("a request body must say additionalProperties: false")
-				}
-				for _, r := range required {
-					if !slices.Contains(names, r) {
-						t.Errorf("required %q is no field", r)
-					}
-				}
-			} else if !slices.Equal(required, mandatory) {
-				t.Errorf("required %q, fields without omitempty %q", required, mandatory)
-			}
-		})
-	}
-}
-
-func ownerStructTypes(t *testing.T) []string {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "owner.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
-			for _, s := range g.Specs {
-				if ts := s.(*ast.TypeSpec); isStruct(ts) {
-					out = append(out, ts.Name.Name)
-				}
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	checkSchemas(t, "owner.go", ownerBodies)
 }
 
 func TestOwnerEnumsAndLimits(t *testing.T) {
